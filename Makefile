@@ -1,0 +1,132 @@
+# iscsi-bench — top-level build (GNU make).
+#
+#   make            build everything into build/ (binaries in build/bin/)
+#   make test       install missing deps, build, run every test
+#   make SAN=1 test the same with ASan+UBSan (objects in build/san/)
+#   make bench      run the benchmarks in bench/
+#   make fuzz       build the libFuzzer harnesses (clang) into build/fuzz/
+#   make deps       install the Debian packages the project needs (idempotent)
+#   make demo       install missing deps, build and run the main job
+
+CC      ?= cc
+ifeq ($(origin CC),default)
+CC      := cc
+endif
+SAN     ?= 0
+V       ?= 0
+
+ifeq ($(SAN),1)
+BUILD   := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT     := -O1
+else
+BUILD   := build
+SANFLAGS :=
+OPT     := -O2
+endif
+
+BIN     := $(BUILD)/bin
+OBJ     := $(BUILD)/obj
+
+CPPFLAGS += -D_GNU_SOURCE -Iproto -Iinitiator -Itarget-sim -Iharness
+CFLAGS  += -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-missing-field-initializers $(SANFLAGS)
+LDFLAGS += $(SANFLAGS)
+LDLIBS  += -lyaml -lpcap -lssl -lcrypto -lm
+
+# ---- sources ----------------------------------------------------------------
+PROTO_SRC     := $(sort $(wildcard proto/*.c))
+INITIATOR_LIB := $(filter-out initiator/main.c,$(sort $(wildcard initiator/*.c)))
+TARGET_LIB    := $(filter-out target-sim/main.c,$(sort $(wildcard target-sim/*.c)))
+HARNESS_LIB   := $(filter-out harness/main.c,$(sort $(wildcard harness/*.c)))
+UNIT_SRC      := $(sort $(wildcard tests/unit/*.c))
+BENCH_SRC     := $(sort $(wildcard bench/*.c))
+FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
+
+LIBPROTO     := $(BUILD)/lib/libproto.a
+LIBINITIATOR := $(BUILD)/lib/libinitiator.a
+LIBTARGET    := $(BUILD)/lib/libtargetsim.a
+LIBHARNESS   := $(BUILD)/lib/libharness.a
+
+PROGS := $(BIN)/iscsi-bench $(BIN)/iscsi-target-sim $(BIN)/iscsi-initiator
+TESTS := $(BIN)/unit-tests
+BENCHES := $(patsubst bench/%.c,$(BIN)/%,$(BENCH_SRC))
+
+.PHONY: all test unit clitest bench fuzz deps demo clean
+all: $(PROGS) $(TESTS) $(BENCHES)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+define archive
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+endef
+
+$(LIBPROTO): $(call obj,$(PROTO_SRC)) ; $(archive)
+$(LIBINITIATOR): $(call obj,$(INITIATOR_LIB)) ; $(archive)
+$(LIBTARGET): $(call obj,$(TARGET_LIB)) ; $(archive)
+$(LIBHARNESS): $(call obj,$(HARNESS_LIB)) ; $(archive)
+
+$(BIN)/iscsi-initiator: $(call obj,initiator/main.c) $(LIBINITIATOR) $(LIBPROTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/iscsi-target-sim: $(call obj,target-sim/main.c) $(LIBTARGET) $(LIBPROTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/iscsi-bench: $(call obj,harness/main.c) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/unit-tests: $(call obj,$(UNIT_SRC)) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+
+$(BIN)/bench_%: $(OBJ)/bench/bench_%.o $(LIBPROTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- tests ------------------------------------------------------------------
+# TESTFILTER selects unit tests by fnmatch on Family.Suite.Test, e.g.
+#   make test TESTFILTER='proto.crc32c.*'
+TESTFILTER ?=
+unit: deps-quiet $(TESTS)
+	@mkdir -p $(BUILD)/test-results
+	$(BIN)/unit-tests --xml $(BUILD)/test-results/unit.xml $(TESTFILTER)
+
+clitest: deps-quiet $(PROGS)
+	BIN=$(BIN) tests/cli/run-all.sh
+
+test: unit clitest
+
+# ---- benchmarks, fuzzing, deps, demo ----------------------------------------
+bench: deps-quiet $(BENCHES) $(PROGS)
+	BIN=$(BIN) bench/run.sh
+
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -Iproto -fsanitize=fuzzer,address,undefined
+fuzz: $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+build/fuzz/%: tests/fuzz/%.c $(PROTO_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	scripts/install-deps.sh
+
+deps-quiet:
+	@scripts/install-deps.sh --quiet
+
+demo: deps-quiet $(PROGS)
+	BIN=$(BIN) scripts/demo.sh
+
+clean:
+	rm -rf build
+
+.PHONY: deps-quiet
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,63 @@
+/*
+ * iscsi-bench: the harness.  Subcommands run scenario suites, analyse
+ * captures and expose the shared protocol core to scripts.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "commands.h"
+#include "version.h"
+
+struct subcommand {
+	const char	*name;
+	int		(*run)(int, char **);
+	const char	*args;
+	const char	*help;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "catalog", cmd_catalog, "[--json]",
+	  "print the event-ID / ISDSC / RFC 7143 status catalog" },
+	{ "crc32c", cmd_crc32c, "FILE...",
+	  "print the CRC32C (iSCSI digest) of each FILE as 8 hex digits" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static void
+usage(FILE *f)
+{
+	const struct subcommand *c;
+
+	fprintf(f, "usage: iscsi-bench [--help] [--version] COMMAND [ARGS...]\n\n"
+	    "iSCSI conformance bench harness.  Commands:\n");
+	for (c = subcommands; c->name != NULL; c++)
+		fprintf(f, "  %-8s %-10s %s\n", c->name, c->args, c->help);
+	fprintf(f, "\n'iscsi-bench COMMAND --help' describes one command.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct subcommand *c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("iscsi-bench %s\n", ISCSI_BENCH_VERSION);
+		return 0;
+	}
+	for (c = subcommands; c->name != NULL; c++)
+		if (strcasecmp(argv[1], c->name) == 0)
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "iscsi-bench: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

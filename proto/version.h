@@ -1,0 +1,4 @@
+#ifndef PROTO_VERSION_H
+#define PROTO_VERSION_H
+#define ISCSI_BENCH_VERSION "0.1.0"
+#endif
