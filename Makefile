@@ -57,14 +57,21 @@ BENCHES := $(patsubst bench/%.c,$(BIN)/%,$(BENCH_SRC))
 .PHONY: all test unit clitest bench fuzz deps demo clean
 all: $(PROGS) $(TESTS) $(BENCHES)
 
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 define archive
 	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	$(Q)ar rcs $@ $^
 endef
 
 $(LIBPROTO): $(call obj,$(PROTO_SRC)) ; $(archive)

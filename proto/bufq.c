@@ -1,0 +1,154 @@
+/* Outbound byte queue flushed with writev. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "bufq.h"
+
+#define BUFQ_IOV_MAX	64
+
+struct bufq_chunk {
+	struct bufq_chunk	*next;
+	const uint8_t		*data;
+	size_t			 len, off;
+	bufq_release_cb		 release;
+	void			*arg;
+	uint8_t			 copy[];	/* inline storage for copies */
+};
+
+void
+bufq_init(struct bufq *q)
+{
+	memset(q, 0, sizeof(*q));
+}
+
+static void
+chunk_free(struct bufq_chunk *c)
+{
+	if (c->release != NULL)
+		c->release(c->arg);
+	free(c);
+}
+
+void
+bufq_clear(struct bufq *q)
+{
+	struct bufq_chunk *c;
+
+	while ((c = q->head) != NULL) {
+		q->head = c->next;
+		chunk_free(c);
+	}
+	q->tail = NULL;
+	q->bytes = 0;
+}
+
+static void
+append(struct bufq *q, struct bufq_chunk *c)
+{
+	c->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = c;
+	else
+		q->head = c;
+	q->tail = c;
+	q->bytes += c->len;
+}
+
+int
+bufq_push_copy(struct bufq *q, const void *data, size_t len)
+{
+	struct bufq_chunk *c;
+
+	if (len == 0)
+		return 0;
+	c = malloc(sizeof(*c) + len);
+	if (c == NULL)
+		return -1;
+	memcpy(c->copy, data, len);
+	c->data = c->copy;
+	c->len = len;
+	c->off = 0;
+	c->release = NULL;
+	c->arg = NULL;
+	append(q, c);
+	return 0;
+}
+
+int
+bufq_push_ref(struct bufq *q, const void *data, size_t len,
+    bufq_release_cb release, void *arg)
+{
+	struct bufq_chunk *c = malloc(sizeof(*c));
+
+	if (c == NULL)
+		return -1;
+	c->data = data;
+	c->len = len;
+	c->off = 0;
+	c->release = release;
+	c->arg = arg;
+	append(q, c);
+	return 0;
+}
+
+int
+bufq_flush(struct bufq *q, int fd)
+{
+	struct iovec iov[BUFQ_IOV_MAX];
+
+	while (q->head != NULL) {
+		struct bufq_chunk *c;
+		ssize_t n;
+		int cnt = 0;
+
+		for (c = q->head; c != NULL && cnt < BUFQ_IOV_MAX; c = c->next) {
+			iov[cnt].iov_base = (void *)(c->data + c->off);
+			iov[cnt].iov_len = c->len - c->off;
+			cnt++;
+		}
+		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = (size_t)cnt };
+
+		/* sendmsg, not writev: a closed peer must not raise SIGPIPE */
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 1;
+			return -1;
+		}
+		q->total_written += (uint64_t)n;
+		q->bytes -= (size_t)n;
+		while (n > 0 && (c = q->head) != NULL) {
+			size_t left = c->len - c->off;
+			if ((size_t)n < left) {
+				c->off += (size_t)n;
+				n = 0;
+				break;
+			}
+			n -= (ssize_t)left;
+			q->head = c->next;
+			if (q->head == NULL)
+				q->tail = NULL;
+			chunk_free(c);
+		}
+		/* zero-length referenced chunks are released here too */
+		while ((c = q->head) != NULL && c->off == c->len) {
+			q->head = c->next;
+			if (q->head == NULL)
+				q->tail = NULL;
+			chunk_free(c);
+		}
+	}
+	return 0;
+}
+
+size_t
+bufq_pending(const struct bufq *q)
+{
+	return q->bytes;
+}

@@ -1,0 +1,36 @@
+/*
+ * Outbound byte queue for a non-blocking socket: chunks are either copied
+ * in or referenced (with a release callback, so large data segments are
+ * sent without a copy) and flushed with writev.
+ */
+#ifndef PROTO_BUFQ_H
+#define PROTO_BUFQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef void (*bufq_release_cb)(void *arg);
+
+struct bufq_chunk;
+
+struct bufq {
+	struct bufq_chunk	*head, *tail;
+	size_t			 bytes;		/* not yet written */
+	uint64_t		 total_written;
+};
+
+void	bufq_init(struct bufq *);
+/* Drop everything queued (release callbacks run). */
+void	bufq_clear(struct bufq *);
+int	bufq_push_copy(struct bufq *, const void *data, size_t len);
+/* data stays owned by the caller until release(arg) is called. */
+int	bufq_push_ref(struct bufq *, const void *data, size_t len,
+	    bufq_release_cb release, void *arg);
+/*
+ * Write as much as the socket takes.  Returns 0 when the queue is empty,
+ * 1 when data remains (wait for EV_WRITE), -1 on a socket error (errno).
+ */
+int	bufq_flush(struct bufq *, int fd);
+size_t	bufq_pending(const struct bufq *);
+
+#endif
