@@ -81,23 +81,28 @@ $(LIBHARNESS): $(call obj,$(HARNESS_LIB)) ; $(archive)
 
 $(BIN)/iscsi-initiator: $(call obj,initiator/main.c) $(LIBINITIATOR) $(LIBPROTO)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/iscsi-target-sim: $(call obj,target-sim/main.c) $(LIBTARGET) $(LIBPROTO)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/iscsi-bench: $(call obj,harness/main.c) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/unit-tests: $(call obj,$(UNIT_SRC)) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
 
 $(BIN)/bench_%: $(OBJ)/bench/bench_%.o $(LIBPROTO)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- tests ------------------------------------------------------------------
 # TESTFILTER selects unit tests by fnmatch on Family.Suite.Test, e.g.
