@@ -149,19 +149,32 @@ node_append(struct ynode *p, char *key, int key_line, struct ynode *child)
 	return 0;
 }
 
+/*
+ * Register a complete node under an anchor name.  The anchor keeps its own
+ * copy, so freeing parts of the tree never leaves it dangling; an alias to
+ * an anchor still being built is an unknown alias (no recursive documents).
+ */
 static int
-add_anchor(struct builder *b, const yaml_char_t *name, struct ynode *n)
+add_anchor(struct builder *b, const yaml_char_t *name, const struct ynode *n)
 {
 	struct anchor *a;
 
 	if (name == NULL)
 		return 0;
-	if ((a = calloc(1, sizeof(*a))) == NULL ||
-	    (a->name = strdup((const char *)name)) == NULL) {
-		free(a);
+	b->nodes += ynode_count(n);
+	if (b->nodes > YTREE_MAX_NODES) {
+		berr(b, n->line, "anchors hold more than %d nodes", YTREE_MAX_NODES);
 		return -1;
 	}
-	a->node = n;
+	if ((a = calloc(1, sizeof(*a))) == NULL ||
+	    (a->name = strdup((const char *)name)) == NULL ||
+	    (a->node = ynode_copy(n)) == NULL) {
+		if (a != NULL)
+			free(a->name);
+		free(a);
+		berr(b, n->line, "out of memory");
+		return -1;
+	}
 	a->next = b->anchors;
 	b->anchors = a;
 	return 0;
@@ -182,11 +195,6 @@ parse_collection(struct builder *b, yaml_event_t *start, int depth)
 	}
 	n->type = is_map ? YNODE_MAP : YNODE_SEQ;
 	n->line = (int)start->start_mark.line + 1;
-	if (add_anchor(b, is_map ? start->data.mapping_start.anchor :
-	    start->data.sequence_start.anchor, n) == -1) {
-		free(n);
-		return NULL;
-	}
 	for (;;) {
 		struct ynode *child, *key = NULL;
 		int kline;
@@ -200,6 +208,9 @@ parse_collection(struct builder *b, yaml_event_t *start, int depth)
 		if (ev.type == YAML_MAPPING_END_EVENT ||
 		    ev.type == YAML_SEQUENCE_END_EVENT) {
 			yaml_event_delete(&ev);
+			if (add_anchor(b, is_map ? start->data.mapping_start.anchor :
+			    start->data.sequence_start.anchor, n) == -1)
+				goto fail;
 			return n;
 		}
 		if (is_map) {
@@ -246,19 +257,6 @@ parse_collection(struct builder *b, yaml_event_t *start, int depth)
 		}
 	}
 fail:
-	/* the anchor list may point at n: unlink it before freeing */
-	{
-		struct anchor **pp = &b->anchors;
-		while (*pp != NULL) {
-			if ((*pp)->node == n) {
-				struct anchor *a = *pp;
-				*pp = a->next;
-				free(a->name);
-				free(a);
-			} else
-				pp = &(*pp)->next;
-		}
-	}
 	ytree_free(n);
 	return NULL;
 }
@@ -376,6 +374,7 @@ builder_done(struct builder *b)
 	while ((a = b->anchors) != NULL) {
 		b->anchors = a->next;
 		free(a->name);
+		ytree_free(a->node);
 		free(a);
 	}
 	yaml_parser_delete(&b->parser);

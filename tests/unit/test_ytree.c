@@ -109,7 +109,7 @@ test_alias_bomb_bounded(void)
 		    "l%d: &l%d [*l%d, *l%d]\n", i, i, i - 1, i - 1);
 	r = ytree_load_buffer("bomb.yaml", buf, off, err, sizeof(err));
 	CU_ASSERT_PTR_NULL(r);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "aliases expand to more than"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "more than 1000000 nodes"));
 }
 
 static CU_TestInfo ytree_tests[] = {
