@@ -11,8 +11,9 @@
  * linear map on 32 bits.  For each fixed block length it is precomputed as
  * four 256-entry tables (one per byte of r), so a merge costs eight loads.
  *
- * Only this file is compiled for SSE4.2, through the target attribute; the
- * rest of the library stays baseline x86-64 and the CPU is checked first.
+ * Only crc32c_hw_run() is compiled for SSE4.2, through the target attribute
+ * (no global -msse4.2): the rest stays baseline x86-64, and crc32c.c calls
+ * it only after crc32c_hw_setup() has checked the CPU.
  */
 #include <string.h>
 

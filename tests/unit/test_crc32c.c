@@ -61,7 +61,7 @@ impl_run(size_t i, const char *test)
 	if (!impls[i].is_hw || crc32c_hw_available())
 		return 1;
 	if (test != NULL)
-		printf("\n    SKIP proto.crc32c.%s [hw]: no SSE4.2 on this CPU, "
+		printf("\n    SKIP proto.crc32c.%s [hw]: no SSE4.2 (CPU or architecture), "
 	    "hardware path not tested ", test);
 	return 0;
 }
@@ -382,7 +382,7 @@ test_impl_name(void)
 	    crc32c_hw_available() && !env_forces_sw() ? "sse4.2" :
 	    "slicing-by-8");
 	if (!crc32c_hw_available())
-		printf("\n    NOTE: no SSE4.2, crc32c() runs %s ", name);
+		printf("\n    NOTE: no SSE4.2 path, crc32c() runs %s ", name);
 }
 
 /*
