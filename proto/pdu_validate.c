@@ -208,7 +208,11 @@ check_opcode(const struct pdu *p, struct pdu_error *err)
 		if (r->response != PDU_SCSI_RSP_COMPLETED &&
 		    (r->bidi_overflow || r->bidi_underflow || r->overflow ||
 		    r->underflow))
-			return bad(err, "o/u/O/U", p->flags & 0x1e, 0,
+			return bad(err, "o/u/O/U",
+			    (unsigned)r->bidi_overflow << 4 |
+			    (unsigned)r->bidi_underflow << 3 |
+			    (unsigned)r->overflow << 2 |
+			    (unsigned)r->underflow << 1, 0,
 			    "residual bits with a failed response (11.4.1)");
 		if (r->response != PDU_SCSI_RSP_COMPLETED && r->exp_datasn != 0)
 			return bad(err, "ExpDataSN", r->exp_datasn, 0,
