@@ -63,28 +63,6 @@
 	X(1, EXT_CDB,		"Extended CDB")				\
 	X(2, BIDI_READ_LEN,	"Bidirectional Read Expected Data Transfer Length")
 
-/* RFC 7143 11.5.1: TMF function codes. */
-#define PDU_TMF_FUNC_TABLE(X)						\
-	X(1, ABORT_TASK,	"ABORT TASK")				\
-	X(2, ABORT_TASK_SET,	"ABORT TASK SET")			\
-	X(3, CLEAR_ACA,		"CLEAR ACA")				\
-	X(4, CLEAR_TASK_SET,	"CLEAR TASK SET")			\
-	X(5, LUN_RESET,		"LOGICAL UNIT RESET")			\
-	X(6, TARGET_WARM_RESET,	"TARGET WARM RESET")			\
-	X(7, TARGET_COLD_RESET,	"TARGET COLD RESET")			\
-	X(8, TASK_REASSIGN,	"TASK REASSIGN")
-
-/* RFC 7143 11.6.1: TMF response codes. */
-#define PDU_TMF_RESP_TABLE(X)						\
-	X(0, COMPLETE,		"Function complete")			\
-	X(1, NO_TASK,		"Task does not exist")			\
-	X(2, NO_LUN,		"LUN does not exist")			\
-	X(3, STILL_ALLEGIANT,	"Task still allegiant")			\
-	X(4, NO_REASSIGN,	"Task allegiance reassignment not supported") \
-	X(5, NOT_SUPPORTED,	"Task management function not supported") \
-	X(6, AUTH_FAILED,	"Function authorization failed")	\
-	X(255, REJECTED,	"Function rejected")
-
 /* RFC 7143 11.4.3: iSCSI service response in SCSI Response. */
 #define PDU_SCSI_RESP_TABLE(X)						\
 	X(0x00, COMPLETED,	"Command Completed at Target")		\
@@ -95,50 +73,6 @@
 	X(0, SECURITY,		"SecurityNegotiation")			\
 	X(1, OPERATIONAL,	"LoginOperationalNegotiation")		\
 	X(3, FULL_FEATURE,	"FullFeaturePhase")
-
-/* RFC 7143 11.14.1: logout reason codes. */
-#define PDU_LOGOUT_REASON_TABLE(X)					\
-	X(0, CLOSE_SESSION,	"close the session")			\
-	X(1, CLOSE_CONN,	"close the connection")			\
-	X(2, RECOVERY,		"remove the connection for recovery")
-
-/* RFC 7143 11.15.1: logout response codes. */
-#define PDU_LOGOUT_RESP_TABLE(X)					\
-	X(0, SUCCESS,		"connection or session closed successfully") \
-	X(1, CID_NOT_FOUND,	"CID not found")			\
-	X(2, NO_RECOVERY,	"connection recovery is not supported")	\
-	X(3, CLEANUP_FAILED,	"cleanup failed for various reasons")
-
-/* RFC 7143 11.16.1: SNACK types. */
-#define PDU_SNACK_TYPE_TABLE(X)						\
-	X(0, DATA_R2T,		"Data/R2T SNACK")			\
-	X(1, STATUS,		"Status SNACK")				\
-	X(2, DATA_ACK,		"DataACK")				\
-	X(3, RDATA,		"R-Data SNACK")
-
-/* RFC 7143 11.9.1: AsyncEvent codes. */
-#define PDU_ASYNC_EVENT_TABLE(X)					\
-	X(0, SCSI,		"SCSI asynchronous event")		\
-	X(1, LOGOUT_REQUEST,	"target requests Logout")		\
-	X(2, CONN_DROP,		"target will drop the connection")	\
-	X(3, SESSION_DROP,	"target will drop all connections")	\
-	X(4, NEGOTIATE,		"target requests parameter negotiation") \
-	X(5, TASK_TERMINATION,	"all active tasks for LU terminated")	\
-	X(255, VENDOR,		"vendor-specific iSCSI event")
-
-/* RFC 7143 11.17.1: Reject reasons. */
-#define PDU_REJECT_REASON_TABLE(X)					\
-	X(0x02, DATA_DIGEST,	"Data (payload) digest error")		\
-	X(0x03, SNACK,		"SNACK Reject")				\
-	X(0x04, PROTOCOL,	"Protocol Error")			\
-	X(0x05, NOT_SUPPORTED,	"Command not supported")		\
-	X(0x06, IMMEDIATE,	"Immediate command reject - too many immediate commands") \
-	X(0x07, TASK_IN_PROGRESS, "Task in progress")			\
-	X(0x08, DATA_ACK,	"Invalid data ack")			\
-	X(0x09, PDU_FIELD,	"Invalid PDU field")			\
-	X(0x0a, LONG_OP,	"Long op reject - cannot generate TTT, out of resources") \
-	X(0x0b, NEGOTIATION_RESET, "Deprecated (negotiation reset)")	\
-	X(0x0c, WAITING_LOGOUT,	"Waiting for Logout")
 
 /*
  * Result codes.  X(SYMBOL, class, "text"); the class says how far the
@@ -161,28 +95,14 @@
 #define PDU_X_ENUM(prefix)	PDU_X_ENUM_##prefix
 #define PDU_X_ENUM_OP(v, s, t)		PDU_OP_##s = (v),
 #define PDU_X_ENUM_AHS(v, s, t)		PDU_AHS_##s = (v),
-#define PDU_X_ENUM_TMF(v, s, t)		PDU_TMF_##s = (v),
-#define PDU_X_ENUM_TMFR(v, s, t)	PDU_TMF_RSP_##s = (v),
 #define PDU_X_ENUM_SRSP(v, s, t)	PDU_SCSI_RSP_##s = (v),
 #define PDU_X_ENUM_STAGE(v, s, t)	PDU_STAGE_##s = (v),
-#define PDU_X_ENUM_LOR(v, s, t)		PDU_LOGOUT_##s = (v),
-#define PDU_X_ENUM_LORSP(v, s, t)	PDU_LOGOUT_RSP_##s = (v),
-#define PDU_X_ENUM_SNACK(v, s, t)	PDU_SNACK_##s = (v),
-#define PDU_X_ENUM_ASYNC(v, s, t)	PDU_ASYNC_##s = (v),
-#define PDU_X_ENUM_REJ(v, s, t)		PDU_REJECT_##s = (v),
 #define PDU_X_ENUM_STATUS(s, c, t)	PDU_##s,
 
 enum pdu_opcode		{ PDU_OPCODE_TABLE(PDU_X_ENUM_OP) };
 enum pdu_ahs_type	{ PDU_AHS_TYPE_TABLE(PDU_X_ENUM_AHS) };
-enum pdu_tmf_func	{ PDU_TMF_FUNC_TABLE(PDU_X_ENUM_TMF) };
-enum pdu_tmf_resp	{ PDU_TMF_RESP_TABLE(PDU_X_ENUM_TMFR) };
 enum pdu_scsi_resp	{ PDU_SCSI_RESP_TABLE(PDU_X_ENUM_SRSP) };
 enum pdu_stage		{ PDU_STAGE_TABLE(PDU_X_ENUM_STAGE) };
-enum pdu_logout_reason	{ PDU_LOGOUT_REASON_TABLE(PDU_X_ENUM_LOR) };
-enum pdu_logout_resp	{ PDU_LOGOUT_RESP_TABLE(PDU_X_ENUM_LORSP) };
-enum pdu_snack_type	{ PDU_SNACK_TYPE_TABLE(PDU_X_ENUM_SNACK) };
-enum pdu_async_event	{ PDU_ASYNC_EVENT_TABLE(PDU_X_ENUM_ASYNC) };
-enum pdu_reject_reason	{ PDU_REJECT_REASON_TABLE(PDU_X_ENUM_REJ) };
 enum pdu_status		{ PDU_STATUS_TABLE(PDU_X_ENUM_STATUS) };
 
 /* How far a PDU with a given status was understood. */
@@ -195,18 +115,14 @@ enum pdu_class {
 	PDU_CLASS_ENCODE	/* encoder refused */
 };
 
-/* Names; NULL when the value is not in the table. */
+/*
+ * Names; NULL when the value is not in the table.  TMF, Logout, SNACK,
+ * Async and Reject codes are named by the catalog (catalog.h).
+ */
 const char	*pdu_opcode_name(unsigned opcode);
 const char	*pdu_ahs_type_name(unsigned type);
-const char	*pdu_tmf_func_name(unsigned func);
-const char	*pdu_tmf_resp_name(unsigned resp);
 const char	*pdu_scsi_resp_name(unsigned resp);
 const char	*pdu_stage_name(unsigned stage);
-const char	*pdu_logout_reason_name(unsigned reason);
-const char	*pdu_logout_resp_name(unsigned resp);
-const char	*pdu_snack_type_name(unsigned type);
-const char	*pdu_async_event_name(unsigned event);
-const char	*pdu_reject_reason_name(unsigned reason);
 /* Never NULL. */
 const char	*pdu_strerror(int status);
 enum pdu_class	 pdu_status_class(int status);

@@ -13,18 +13,8 @@ struct pdu_name {
 
 static const struct pdu_name opcode_names[] = { PDU_OPCODE_TABLE(PDU_X_NAME) };
 static const struct pdu_name ahs_names[] = { PDU_AHS_TYPE_TABLE(PDU_X_NAME) };
-static const struct pdu_name tmf_func_names[] = { PDU_TMF_FUNC_TABLE(PDU_X_NAME) };
-static const struct pdu_name tmf_resp_names[] = { PDU_TMF_RESP_TABLE(PDU_X_NAME) };
 static const struct pdu_name scsi_resp_names[] = { PDU_SCSI_RESP_TABLE(PDU_X_NAME) };
 static const struct pdu_name stage_names[] = { PDU_STAGE_TABLE(PDU_X_NAME) };
-static const struct pdu_name logout_reason_names[] =
-    { PDU_LOGOUT_REASON_TABLE(PDU_X_NAME) };
-static const struct pdu_name logout_resp_names[] =
-    { PDU_LOGOUT_RESP_TABLE(PDU_X_NAME) };
-static const struct pdu_name snack_names[] = { PDU_SNACK_TYPE_TABLE(PDU_X_NAME) };
-static const struct pdu_name async_names[] = { PDU_ASYNC_EVENT_TABLE(PDU_X_NAME) };
-static const struct pdu_name reject_names[] =
-    { PDU_REJECT_REASON_TABLE(PDU_X_NAME) };
 
 #define PDU_X_STATUS_TEXT(s, c, t)	(t),
 #define PDU_X_STATUS_CLASS(s, c, t)	PDU_CLASS_##c,
@@ -55,15 +45,8 @@ fn(unsigned v)								\
 
 NAME_FN(pdu_opcode_name, opcode_names)
 NAME_FN(pdu_ahs_type_name, ahs_names)
-NAME_FN(pdu_tmf_func_name, tmf_func_names)
-NAME_FN(pdu_tmf_resp_name, tmf_resp_names)
 NAME_FN(pdu_scsi_resp_name, scsi_resp_names)
 NAME_FN(pdu_stage_name, stage_names)
-NAME_FN(pdu_logout_reason_name, logout_reason_names)
-NAME_FN(pdu_logout_resp_name, logout_resp_names)
-NAME_FN(pdu_snack_type_name, snack_names)
-NAME_FN(pdu_async_event_name, async_names)
-NAME_FN(pdu_reject_reason_name, reject_names)
 
 bool
 pdu_opcode_known(unsigned opcode)

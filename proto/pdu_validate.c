@@ -3,6 +3,7 @@
  * about to be encoded).  The first violation found is reported with the
  * field's RFC name and value.
  */
+#include "catalog.h"
 #include "pdu_layout.h"
 
 #define TAG_RSVD	PDU_TAG_RESERVED
@@ -130,7 +131,7 @@ check_opcode(const struct pdu *p, struct pdu_error *err)
 		if (p->itt == TAG_RSVD)
 			return bad(err, "Initiator Task Tag", p->itt, 0,
 			    "reserved value (11.2.1.8)");
-		if (pdu_tmf_func_name(p->u.tmf_req.function) == NULL)
+		if (catalog_tmf_function(p->u.tmf_req.function) == NULL)
 			return bad(err, "Function", p->u.tmf_req.function, 0,
 			    "undefined TMF function (11.5.1)");
 		break;
@@ -220,7 +221,7 @@ check_opcode(const struct pdu *p, struct pdu_error *err)
 		break;
 	}
 	case PDU_OP_TMF_RSP:
-		if (pdu_tmf_resp_name(p->u.tmf_rsp.response) == NULL)
+		if (catalog_tmf_response(p->u.tmf_rsp.response) == NULL)
 			return bad(err, "Response", p->u.tmf_rsp.response, 0,
 			    "reserved TMF response (11.6.1)");
 		break;
@@ -228,17 +229,17 @@ check_opcode(const struct pdu *p, struct pdu_error *err)
 		if (p->itt == TAG_RSVD)
 			return bad(err, "Initiator Task Tag", p->itt, 0,
 			    "reserved value (11.2.1.8)");
-		if (pdu_logout_reason_name(p->u.logout_req.reason) == NULL)
+		if (catalog_logout_reason(p->u.logout_req.reason) == NULL)
 			return bad(err, "Reason Code", p->u.logout_req.reason, 0,
 			    "reserved logout reason (11.14.1)");
 		break;
 	case PDU_OP_LOGOUT_RSP:
-		if (pdu_logout_resp_name(p->u.logout_rsp.response) == NULL)
+		if (catalog_logout_response(p->u.logout_rsp.response) == NULL)
 			return bad(err, "Response", p->u.logout_rsp.response, 0,
 			    "reserved logout response (11.15.1)");
 		break;
 	case PDU_OP_SNACK_REQ:
-		if (pdu_snack_type_name(p->u.snack.type) == NULL)
+		if (catalog_snack_type(p->u.snack.type) == NULL)
 			return bad(err, "Type", p->u.snack.type, 0,
 			    "reserved SNACK type (11.16.1)");
 		break;
@@ -254,7 +255,7 @@ check_opcode(const struct pdu *p, struct pdu_error *err)
 		if (p->itt != TAG_RSVD)
 			return bad(err, "Initiator Task Tag", p->itt, TAG_RSVD,
 			    "must be 0xffffffff (11.9)");
-		if (pdu_async_event_name(p->u.async.event) == NULL)
+		if (catalog_async_event(p->u.async.event) == NULL)
 			return bad(err, "AsyncEvent", p->u.async.event, 0,
 			    "reserved AsyncEvent (11.9.1)");
 		break;
@@ -262,7 +263,8 @@ check_opcode(const struct pdu *p, struct pdu_error *err)
 		if (p->itt != TAG_RSVD)
 			return bad(err, "Initiator Task Tag", p->itt, TAG_RSVD,
 			    "must be 0xffffffff (11.17)");
-		if (pdu_reject_reason_name(p->u.reject.reason) == NULL)
+		if ((catalog_reject_reason(p->u.reject.reason) == NULL ||
+		    p->u.reject.reason == ISCSI_REJECT_RESERVED))
 			return bad(err, "Reason", p->u.reject.reason, 0,
 			    "reserved Reject reason (11.17.1)");
 		if (dsl < PDU_REJECT_HDR_LEN)

@@ -1,6 +1,7 @@
 /* Sample PDUs for the codec tests (see pdu_samples.h). */
 #include <string.h>
 
+#include "catalog.h"
 #include "pdu_samples.h"
 
 #define X_OPCODE(v, s, t)	(v),
@@ -60,7 +61,7 @@ pdu_sample(struct pdu *p, uint8_t opcode, uint32_t seed)
 	case PDU_OP_TMF_REQ:
 		p->immediate = true;
 		p->lun = 0x0003000000000000ull;
-		p->u.tmf_req.function = PDU_TMF_ABORT_TASK;
+		p->u.tmf_req.function = ISCSI_TMF_ABORT_TASK;
 		p->u.tmf_req.ref_task_tag = 0x0f0e0d0cu;
 		p->u.tmf_req.cmdsn = sn;
 		p->u.tmf_req.expstatsn = sn + 2;
@@ -91,14 +92,14 @@ pdu_sample(struct pdu *p, uint8_t opcode, uint32_t seed)
 		break;
 	case PDU_OP_LOGOUT_REQ:
 		p->immediate = true;
-		p->u.logout_req.reason = PDU_LOGOUT_CLOSE_CONN;
+		p->u.logout_req.reason = ISCSI_LOGOUT_REASON_CLOSE_CONNECTION;
 		p->u.logout_req.cid = 0x0102;
 		p->u.logout_req.cmdsn = sn;
 		p->u.logout_req.expstatsn = sn + 5;
 		break;
 	case PDU_OP_SNACK_REQ:
 		p->lun = 0x0006000000000000ull;
-		p->u.snack.type = PDU_SNACK_DATA_R2T;
+		p->u.snack.type = ISCSI_SNACK_DATA_R2T;
 		p->u.snack.ttt = 0x01020304u;
 		p->u.snack.expstatsn = sn;
 		p->u.snack.begrun = 3;
@@ -122,7 +123,7 @@ pdu_sample(struct pdu *p, uint8_t opcode, uint32_t seed)
 		p->u.scsi_rsp.residual = 0x200;
 		break;
 	case PDU_OP_TMF_RSP:
-		p->u.tmf_rsp.response = PDU_TMF_RSP_NO_TASK;
+		p->u.tmf_rsp.response = ISCSI_TMF_RESP_TASK_NOT_FOUND;
 		p->u.tmf_rsp.statsn = sn;
 		p->u.tmf_rsp.expcmdsn = sn + 1;
 		p->u.tmf_rsp.maxcmdsn = sn + 2;
@@ -173,7 +174,7 @@ pdu_sample(struct pdu *p, uint8_t opcode, uint32_t seed)
 		break;
 	case PDU_OP_ASYNC:
 		p->lun = 0x000b000000000000ull;
-		p->u.async.event = PDU_ASYNC_LOGOUT_REQUEST;
+		p->u.async.event = ISCSI_ASYNC_LOGOUT_REQUEST;
 		p->u.async.param1 = 0x1111;
 		p->u.async.param2 = 0x2222;
 		p->u.async.param3 = 0x3333;
@@ -182,7 +183,7 @@ pdu_sample(struct pdu *p, uint8_t opcode, uint32_t seed)
 		p->u.async.maxcmdsn = sn + 2;
 		break;
 	case PDU_OP_REJECT:
-		p->u.reject.reason = PDU_REJECT_PDU_FIELD;
+		p->u.reject.reason = ISCSI_REJECT_INVALID_PDU_FIELD;
 		p->u.reject.statsn = sn;
 		p->u.reject.expcmdsn = sn + 1;
 		p->u.reject.maxcmdsn = sn + 2;

@@ -83,7 +83,8 @@ static void m_treq_fc(struct pdu *p) { p->u.text_req.cont = true; }
 static void m_nopout_ping(struct pdu *p) { p->itt = PDU_TAG_RESERVED; p->immediate = false; }
 static void m_nopout_ttt(struct pdu *p) { p->u.nop_out.ttt = 0x99; }
 static void m_tmf_func(struct pdu *p) { p->u.tmf_req.function = 0x20; }
-static void m_tmfrsp_resp(struct pdu *p) { p->u.tmf_rsp.response = 7; }
+/* 7 is RFC 7144 "Function succeeded"; 8 is reserved */
+static void m_tmfrsp_resp(struct pdu *p) { p->u.tmf_rsp.response = 8; }
 static void m_logout_reason(struct pdu *p) { p->u.logout_req.reason = 3; }
 static void m_logoutrsp_resp(struct pdu *p) { p->u.logout_rsp.response = 4; }
 static void m_snack_type(struct pdu *p) { p->u.snack.type = 5; }
@@ -166,7 +167,7 @@ static const struct rule_case rule_cases[] = {
 	{ "11.19.2", PDU_OP_NOP_IN, m_itt_valid, PDU_EFIELD,
 	    "Target Transfer Tag", 0x55667788 },
 	{ "11.5.1", PDU_OP_TMF_REQ, m_tmf_func, PDU_EFIELD, "Function", 0x20 },
-	{ "11.6.1", PDU_OP_TMF_RSP, m_tmfrsp_resp, PDU_EFIELD, "Response", 7 },
+	{ "11.6.1", PDU_OP_TMF_RSP, m_tmfrsp_resp, PDU_EFIELD, "Response", 8 },
 	{ "11.14.1", PDU_OP_LOGOUT_REQ, m_logout_reason, PDU_EFIELD,
 	    "Reason Code", 3 },
 	{ "11.15.1", PDU_OP_LOGOUT_RSP, m_logoutrsp_resp, PDU_EFIELD,
