@@ -172,10 +172,13 @@ text_parse(const uint8_t *data, size_t len, text_limit_fn *limit,
 	if (len == 0)
 		return TEXT_OK;
 	if (data[len - 1] != 0) {
+		const uint8_t *eq;
+
 		for (start = len; start > 0 && data[start - 1] != 0; start--)
 			;
-		error_set(err, TEXT_ENOTERM, len,
-		    (const char *)data + start, len - start);
+		eq = memchr(data + start, '=', len - start);
+		error_set(err, TEXT_ENOTERM, len, (const char *)data + start,
+		    eq != NULL ? (size_t)(eq - data) - start : len - start);
 		return TEXT_ENOTERM;
 	}
 	for (i = 0; i < len; i++)

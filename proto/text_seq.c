@@ -17,7 +17,7 @@ grow(void *buf, size_t *cap, size_t need, size_t elsz)
 	size_t ncap = *cap > 0 ? *cap : 64;
 	void *nbuf;
 
-	if (need <= *cap)
+	if (need <= *cap && buf != NULL)
 		return buf;
 	while (ncap < need)
 		ncap *= 2;
