@@ -208,6 +208,8 @@ check_answer(struct keys_neg *neg, const struct keys_def *d, const char *value,
 			st = KEYS_S_FAIL_ANSWER_BOOL;
 		break;
 	case KEYS_T_LIST:
+		if (memchr(value, ',', len) != NULL)
+			return KEYS_S_FAIL_ANSWER_LIST;	/* one value only */
 		if (len == 0 || text_check_text_value(value, len, NULL) != TEXT_OK)
 			return KEYS_S_FAIL_ANSWER_SYNTAX;
 		if (!text_list_has(offer, strlen(offer), value, len))
