@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 
 #include "netaddr.h"
+#include "text.h"
 
 static void
 seterr(char *err, size_t errsz, const char *fmt, const char *arg)
@@ -85,18 +86,12 @@ parse_port(const char *p, uint16_t *port, char *err, size_t errsz)
 }
 
 static int
-resolve(const char *s, uint16_t default_port, int numeric, struct netaddr *out,
+resolve_host(const char *host, uint16_t port, int numeric, struct netaddr *out,
     char *err, size_t errsz)
 {
 	struct addrinfo hints, *res = NULL;
-	char host[256];
-	const char *ptext;
-	uint16_t port = default_port;
 	int rc;
 
-	if (split_hostport(s, host, sizeof(host), &ptext, err, errsz) == -1 ||
-	    parse_port(ptext, &port, err, errsz) == -1)
-		return -1;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -114,6 +109,20 @@ resolve(const char *s, uint16_t default_port, int numeric, struct netaddr *out,
 	freeaddrinfo(res);
 	netaddr_set_port(out, port);
 	return 0;
+}
+
+static int
+resolve(const char *s, uint16_t default_port, int numeric, struct netaddr *out,
+    char *err, size_t errsz)
+{
+	char host[256];
+	const char *ptext;
+	uint16_t port = default_port;
+
+	if (split_hostport(s, host, sizeof(host), &ptext, err, errsz) == -1 ||
+	    parse_port(ptext, &port, err, errsz) == -1)
+		return -1;
+	return resolve_host(host, port, numeric, out, err, errsz);
 }
 
 int
@@ -134,29 +143,16 @@ int
 netaddr_parse_target_address(const char *s, struct netaddr *out, int *tpgt,
     char *err, size_t errsz)
 {
-	char buf[300];
-	char *comma, *end;
-	unsigned long v;
+	struct text_address ta;
 
 	*tpgt = -1;
-	if (s == NULL || strlen(s) >= sizeof(buf)) {
-		seterr(err, errsz, "TargetAddress too long%s", "");
+	if (s == NULL || text_parse_address(s, strlen(s), &ta) != TEXT_OK) {
+		seterr(err, errsz, "malformed TargetAddress '%s'", s ? s : "");
 		return -1;
 	}
-	strcpy(buf, s);
-	comma = strrchr(buf, ',');
-	if (comma != NULL) {
-		*comma++ = '\0';
-		errno = 0;
-		v = strtoul(comma, &end, 10);
-		if (*comma < '0' || *comma > '9' || *end != '\0' || errno != 0 ||
-		    v > 65535) {
-			seterr(err, errsz, "bad portal group tag '%s'", comma);
-			return -1;
-		}
-		*tpgt = (int)v;
-	}
-	return netaddr_parse_numeric(buf, ISCSI_DEFAULT_PORT, out, err, errsz);
+	if (ta.has_tpgt)
+		*tpgt = ta.tpgt;
+	return resolve_host(ta.host, ta.port, 1, out, err, errsz);
 }
 
 char *

@@ -49,7 +49,7 @@ test_parse_forms(void)
 	CU_ASSERT_EQUAL(netaddr_parse_target_address("10.1.2.3", &a, &tpgt, NULL, 0), 0);
 	CU_ASSERT_EQUAL(tpgt, -1);
 	CU_ASSERT_EQUAL(netaddr_parse_target_address("10.1.2.3,x", &a, &tpgt, err, sizeof(err)), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "portal group tag"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "malformed TargetAddress"));
 	CU_ASSERT_EQUAL(netaddr_parse_target_address("10.1.2.3,70000", &a, &tpgt, NULL, 0), -1);
 	CU_ASSERT_EQUAL(netaddr_parse_target_address("bogus!,1", &a, &tpgt, NULL, 0), -1);
 }
