@@ -327,7 +327,8 @@ text_parse_address(const char *s, size_t len, struct text_address *out)
 		rest = colon != NULL ? colon : end;
 		hostlen = (size_t)(rest - s);
 	}
-	if (hostlen == 0 || text_check_text_value(host, hostlen, NULL) != TEXT_OK)
+	if (hostlen == 0 || hostlen > TEXT_VALUE_MAX ||
+	    text_check_text_value(host, hostlen, NULL) != TEXT_OK)
 		return TEXT_EADDRESS;
 	if (rest < end) {
 		if (*rest != ':' ||

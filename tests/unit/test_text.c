@@ -300,6 +300,14 @@ test_address(void)
 	CU_ASSERT_EQUAL(text_parse_address("host,65536", 10, &a), TEXT_EADDRESS);
 	CU_ASSERT_EQUAL(text_parse_address("host:", 5, &a), TEXT_EADDRESS);
 	CU_ASSERT_EQUAL(text_parse_address("", 0, &a), TEXT_EADDRESS);
+	{
+		/* a host part longer than a value may be (fuzz-found overflow) */
+		char big[600];
+		memset(big, 'a', sizeof(big));
+		CU_ASSERT_EQUAL(text_parse_address(big, sizeof(big), &a), TEXT_EADDRESS);
+		CU_ASSERT_EQUAL(text_parse_address(big, TEXT_VALUE_MAX, &a), TEXT_OK);
+		CU_ASSERT_EQUAL(strlen(a.host), TEXT_VALUE_MAX);
+	}
 }
 
 static const char sample[] = "InitiatorName=iqn.1991-05.com.microsoft:h\0"
