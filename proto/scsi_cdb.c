@@ -41,7 +41,7 @@ scsi_cdb_inquiry(uint8_t *cdb, int evpd, uint8_t page, uint16_t alloc_len)
 
 	cdb[1] = evpd ? 0x01 : 0;
 	cdb[2] = page;
-	scsi_put_be16(cdb + 3, alloc_len);
+	put_be16(cdb + 3, alloc_len);
 	return n;
 }
 
@@ -69,7 +69,7 @@ scsi_cdb_mode_sense10(uint8_t *cdb, int llbaa, int dbd, uint8_t pc,
 	cdb[1] = (uint8_t)((llbaa ? 0x10 : 0) | (dbd ? 0x08 : 0));
 	cdb[2] = (uint8_t)((pc & 0x3) << 6 | (page & 0x3f));
 	cdb[3] = subpage;
-	scsi_put_be16(cdb + 7, alloc_len);
+	put_be16(cdb + 7, alloc_len);
 	return n;
 }
 
@@ -101,7 +101,7 @@ scsi_cdb_read_capacity16(uint8_t *cdb, uint32_t alloc_len)
 	size_t n = cdb_start(cdb, SCSI_OP_SERVICE_ACTION_IN16);
 
 	cdb[1] = SCSI_SAI_READ_CAPACITY16;
-	scsi_put_be32(cdb + 10, alloc_len);
+	put_be32(cdb + 10, alloc_len);
 	return n;
 }
 
@@ -111,8 +111,8 @@ cdb_rw10(uint8_t *cdb, uint8_t op, uint32_t lba, uint16_t nblocks, int flags)
 	size_t n = cdb_start(cdb, op);
 
 	cdb[1] = (uint8_t)(flags & (SCSI_CDB_FUA | SCSI_CDB_DPO));
-	scsi_put_be32(cdb + 2, lba);
-	scsi_put_be16(cdb + 7, nblocks);
+	put_be32(cdb + 2, lba);
+	put_be16(cdb + 7, nblocks);
 	return n;
 }
 
@@ -122,8 +122,8 @@ cdb_rw16(uint8_t *cdb, uint8_t op, uint64_t lba, uint32_t nblocks, int flags)
 	size_t n = cdb_start(cdb, op);
 
 	cdb[1] = (uint8_t)(flags & (SCSI_CDB_FUA | SCSI_CDB_DPO));
-	scsi_put_be64(cdb + 2, lba);
-	scsi_put_be32(cdb + 10, nblocks);
+	put_be64(cdb + 2, lba);
+	put_be32(cdb + 10, nblocks);
 	return n;
 }
 
@@ -162,8 +162,8 @@ scsi_cdb_sync_cache10(uint8_t *cdb, uint32_t lba, uint16_t nblocks, int immed)
 	size_t n = cdb_start(cdb, SCSI_OP_SYNCHRONIZE_CACHE10);
 
 	cdb[1] = immed ? 0x02 : 0;
-	scsi_put_be32(cdb + 2, lba);
-	scsi_put_be16(cdb + 7, nblocks);
+	put_be32(cdb + 2, lba);
+	put_be16(cdb + 7, nblocks);
 	return n;
 }
 
@@ -174,7 +174,7 @@ scsi_cdb_report_luns(uint8_t *cdb, uint8_t select_report, uint32_t alloc_len)
 	size_t n = cdb_start(cdb, SCSI_OP_REPORT_LUNS);
 
 	cdb[2] = select_report;
-	scsi_put_be32(cdb + 6, alloc_len);
+	put_be32(cdb + 6, alloc_len);
 	return n;
 }
 
@@ -185,7 +185,7 @@ scsi_cdb_pr_in(uint8_t *cdb, enum scsi_pr_in_sa sa, uint16_t alloc_len)
 	size_t n = cdb_start(cdb, SCSI_OP_PERSISTENT_RESERVE_IN);
 
 	cdb[1] = (uint8_t)(sa & 0x1f);
-	scsi_put_be16(cdb + 7, alloc_len);
+	put_be16(cdb + 7, alloc_len);
 	return n;
 }
 
@@ -201,7 +201,7 @@ scsi_cdb_pr_out(uint8_t *cdb, enum scsi_pr_out_sa sa, uint8_t scope,
 
 	cdb[1] = (uint8_t)(sa & 0x1f);
 	cdb[2] = (uint8_t)((scope & 0xf) << 4 | (type & 0xf));
-	scsi_put_be32(cdb + 5, param_len);
+	put_be32(cdb + 5, param_len);
 	return n;
 }
 
@@ -210,8 +210,8 @@ size_t
 scsi_pr_out_param(uint8_t *out, uint64_t key, uint64_t sa_key, int flags)
 {
 	memset(out, 0, SCSI_PR_OUT_PARAM_LEN);
-	scsi_put_be64(out, key);
-	scsi_put_be64(out + 8, sa_key);
+	put_be64(out, key);
+	put_be64(out + 8, sa_key);
 	out[20] = (uint8_t)(flags & (SCSI_PR_APTPL | SCSI_PR_ALL_TG_PT |
 	    SCSI_PR_SPEC_I_PT));
 	return SCSI_PR_OUT_PARAM_LEN;

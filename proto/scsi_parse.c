@@ -25,19 +25,19 @@ u8_at(const uint8_t *buf, size_t avail, size_t off)
 static uint16_t
 be16_at(const uint8_t *buf, size_t avail, size_t off)
 {
-	return off + 2 <= avail ? scsi_be16(buf + off) : 0;
+	return off + 2 <= avail ? get_be16(buf + off) : 0;
 }
 
 static uint32_t
 be32_at(const uint8_t *buf, size_t avail, size_t off)
 {
-	return off + 4 <= avail ? scsi_be32(buf + off) : 0;
+	return off + 4 <= avail ? get_be32(buf + off) : 0;
 }
 
 static uint64_t
 be64_at(const uint8_t *buf, size_t avail, size_t off)
 {
-	return off + 8 <= avail ? scsi_be64(buf + off) : 0;
+	return off + 8 <= avail ? get_be64(buf + off) : 0;
 }
 
 /*
@@ -123,7 +123,7 @@ scsi_parse_vpd_header(const uint8_t *buf, size_t len, uint8_t want_page,
 	out->qualifier = buf[0] >> 5;
 	out->device_type = buf[0] & 0x1f;
 	out->page_code = buf[1];
-	out->page_len = scsi_be16(buf + 2);
+	out->page_len = get_be16(buf + 2);
 	if (out->page_code != want_page)
 		return scsi_perr_set(err, SCSI_EFORMAT, 1, buf[1],
 		    "VPD page: page code 0x%02x, expected 0x%02x", buf[1],
@@ -264,8 +264,8 @@ scsi_parse_read_capacity10(const uint8_t *buf, size_t len,
 	memset(out, 0, sizeof(*out));
 	if ((rc = need("READ CAPACITY(10) data", len, 8, err)) != SCSI_OK)
 		return rc;
-	out->last_lba = scsi_be32(buf);
-	out->block_size = scsi_be32(buf + 4);
+	out->last_lba = get_be32(buf);
+	out->block_size = get_be32(buf + 4);
 	out->need_rc16 = out->last_lba == 0xffffffffu;
 	if (out->block_size == 0)
 		return scsi_perr_set(err, SCSI_EFORMAT, 4, 0,
@@ -288,8 +288,8 @@ scsi_parse_read_capacity16(const uint8_t *buf, size_t len,
 	memset(out, 0, sizeof(*out));
 	if ((rc = need("READ CAPACITY(16) data", len, 12, err)) != SCSI_OK)
 		return rc;
-	out->last_lba = scsi_be64(buf);
-	out->block_size = scsi_be32(buf + 8);
+	out->last_lba = get_be64(buf);
+	out->block_size = get_be32(buf + 8);
 	out->prot_en = u8_at(buf, len, 12) & 1;
 	out->p_type = (u8_at(buf, len, 12) >> 1) & 7;
 	out->lbppbe = u8_at(buf, len, 13) & 0x0f;
@@ -315,7 +315,7 @@ scsi_parse_report_luns(const uint8_t *buf, size_t len,
 	memset(out, 0, sizeof(*out));
 	if ((rc = need("REPORT LUNS data", len, 8, err)) != SCSI_OK)
 		return rc;
-	out->list_len = scsi_be32(buf);
+	out->list_len = get_be32(buf);
 	if (out->list_len % 8 != 0)
 		return scsi_perr_set(err, SCSI_EFORMAT, 0, out->list_len,
 		    "REPORT LUNS: LUN LIST LENGTH %u is not a multiple of 8",
@@ -327,7 +327,7 @@ scsi_parse_report_luns(const uint8_t *buf, size_t len,
 	for (i = 0; i < out->count; i++) {
 		struct scsi_lun_entry *e = &ents[i];
 
-		e->raw = scsi_be64(buf + 8 + 8 * i);
+		e->raw = get_be64(buf + 8 + 8 * i);
 		e->method = (int)(e->raw >> 62);
 		e->decoded = scsi_lun_decode(e->raw, &e->lun) == SCSI_OK;
 		if (!e->decoded)
@@ -347,8 +347,8 @@ scsi_parse_pr_read_keys(const uint8_t *buf, size_t len, uint64_t *keys,
 	memset(out, 0, sizeof(*out));
 	if ((rc = need("PR IN READ KEYS data", len, 8, err)) != SCSI_OK)
 		return rc;
-	out->generation = scsi_be32(buf);
-	out->add_len = scsi_be32(buf + 4);
+	out->generation = get_be32(buf);
+	out->add_len = get_be32(buf + 4);
 	if (out->add_len % 8 != 0)
 		return scsi_perr_set(err, SCSI_EFORMAT, 4, out->add_len,
 		    "PR IN READ KEYS: ADDITIONAL LENGTH %u is not a multiple of 8",
@@ -358,7 +358,7 @@ scsi_parse_pr_read_keys(const uint8_t *buf, size_t len, uint64_t *keys,
 	out->count = (uint32_t)min_size(present, cap);
 	out->truncated = out->count < out->total;
 	for (i = 0; i < out->count; i++)
-		keys[i] = scsi_be64(buf + 8 + 8 * i);
+		keys[i] = get_be64(buf + 8 + 8 * i);
 	return SCSI_OK;
 }
 
@@ -373,8 +373,8 @@ scsi_parse_pr_read_reservation(const uint8_t *buf, size_t len,
 	memset(out, 0, sizeof(*out));
 	if ((rc = need("PR IN READ RESERVATION data", len, 8, err)) != SCSI_OK)
 		return rc;
-	out->generation = scsi_be32(buf);
-	add_len = scsi_be32(buf + 4);
+	out->generation = get_be32(buf);
+	add_len = get_be32(buf + 4);
 	if (add_len == 0)
 		return SCSI_OK;
 	if (add_len != 16)
@@ -384,7 +384,7 @@ scsi_parse_pr_read_reservation(const uint8_t *buf, size_t len,
 	if ((rc = need("PR IN READ RESERVATION data", len, 24, err)) != SCSI_OK)
 		return rc;
 	out->reserved = 1;
-	out->key = scsi_be64(buf + 8);
+	out->key = get_be64(buf + 8);
 	out->scope = buf[21] >> 4;
 	out->type = buf[21] & 0x0f;
 	return SCSI_OK;
@@ -404,7 +404,7 @@ scsi_parse_pr_report_caps(const uint8_t *buf, size_t len,
 	memset(out, 0, sizeof(*out));
 	if ((rc = need("PR IN REPORT CAPABILITIES data", len, 6, err)) != SCSI_OK)
 		return rc;
-	out->length = scsi_be16(buf);
+	out->length = get_be16(buf);
 	if (out->length < 6)
 		return scsi_perr_set(err, SCSI_EFORMAT, 0, out->length,
 		    "PR IN REPORT CAPABILITIES: LENGTH %u, expected 8",
@@ -445,11 +445,11 @@ scsi_parse_mode_sense(const uint8_t *buf, size_t len, int is10,
 	if ((rc = need("mode parameter header", len, hlen, err)) != SCSI_OK)
 		return rc;
 	if (is10) {
-		out->data_len = scsi_be16(buf);
+		out->data_len = get_be16(buf);
 		out->medium_type = buf[2];
 		out->dev_specific = buf[3];
 		out->longlba = buf[4] & 1;
-		out->bd_len = scsi_be16(buf + 6);
+		out->bd_len = get_be16(buf + 6);
 		avail = min_size(len, (size_t)out->data_len + 2);
 	} else {
 		out->data_len = buf[0];
@@ -492,7 +492,7 @@ scsi_mode_find_page(const struct scsi_mode_header *h, uint8_t page_code,
 		if (spf) {
 			if (off + 4 > n)
 				break;
-			total = 4 + (size_t)scsi_be16(p + off + 2);
+			total = 4 + (size_t)get_be16(p + off + 2);
 		} else
 			total = 2 + (size_t)p[off + 1];
 		if (off + total > n)

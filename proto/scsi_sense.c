@@ -22,7 +22,7 @@ parse_fixed(const uint8_t *buf, size_t len, struct scsi_sense *out)
 	out->key = buf[2] & 0x0f;
 	if ((buf[0] & 0x80) && avail >= 7) {
 		out->info_valid = 1;
-		out->info = scsi_be32(buf + 3);
+		out->info = get_be32(buf + 3);
 	}
 	if (avail >= 14) {
 		out->asc = buf[12];
@@ -66,7 +66,7 @@ parse_descriptor(const uint8_t *buf, size_t len, struct scsi_sense *out,
 		case 0x00:	/* information, SPC-4 4.5.2.2 */
 			if (dlen >= 12 && (d[2] & 0x80)) {
 				out->info_valid = 1;
-				out->info = scsi_be64(d + 4);
+				out->info = get_be64(d + 4);
 			}
 			break;
 		case 0x02:	/* sense key specific, SPC-4 4.5.2.4 */
@@ -139,7 +139,7 @@ scsi_sense_build_fixed(uint8_t *out, size_t cap, const struct scsi_sense *s)
 	out[2] = (uint8_t)((s->filemark ? 0x80 : 0) | (s->eom ? 0x40 : 0) |
 	    (s->ili ? 0x20 : 0) | (s->key & 0x0f));
 	if (s->info_valid)
-		scsi_put_be32(out + 3, (uint32_t)s->info);
+		put_be32(out + 3, (uint32_t)s->info);
 	out[7] = SENSE_FIXED_ADD_LEN;
 	out[12] = s->asc;
 	out[13] = s->ascq;
@@ -170,7 +170,7 @@ scsi_sense_set_field_pointer(struct scsi_sense *s, int in_cdb, uint16_t byte,
 	s->sks_valid = 1;
 	s->sks[0] = (uint8_t)(0x80 | (in_cdb ? 0x40 : 0) |
 	    (bit >= 0 ? 0x08 | (bit & 7) : 0));
-	scsi_put_be16(s->sks + 1, byte);
+	put_be16(s->sks + 1, byte);
 }
 
 int
@@ -221,11 +221,11 @@ scsi_lun_decode(uint64_t raw, uint16_t *lun)
 void
 scsi_lun_to_bytes(uint64_t raw, uint8_t *out8)
 {
-	scsi_put_be64(out8, raw);
+	put_be64(out8, raw);
 }
 
 uint64_t
 scsi_lun_from_bytes(const uint8_t *in8)
 {
-	return scsi_be64(in8);
+	return get_be64(in8);
 }

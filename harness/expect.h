@@ -1,0 +1,65 @@
+/*
+ * What a scenario run observed, and the verdicts of its expectations.
+ */
+#ifndef HARNESS_EXPECT_H
+#define HARNESS_EXPECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scn.h"
+
+#define OBS_MAX_EVENTS	4096
+#define OBS_MAX_STEPS	256
+#define OBS_MAX_FIRED	256
+
+struct obs_step {
+	char		 verb[48];
+	uint32_t	 isdsc;
+};
+
+struct observation {
+	int		 exit_code;		/* initiator's, -1 unknown */
+	unsigned	 events[OBS_MAX_EVENTS];	/* event IDs in log order */
+	size_t		 nevents;
+	struct obs_step	 steps[OBS_MAX_STEPS];	/* one per verb run */
+	size_t		 nsteps;
+	char		*fired[OBS_MAX_FIRED];	/* fault rules that fired */
+	size_t		 nfired;
+};
+
+struct verdict {
+	int		 pass;
+	char		 what[128];		/* "step 2 ISDSC" */
+	char		 detail[256];		/* expected vs seen */
+};
+
+struct verdicts {
+	struct verdict	*v;
+	size_t		 n, cap;
+	size_t		 failed;
+};
+
+void	obs_init(struct observation *);
+void	obs_free(struct observation *);
+/*
+ * Read the initiator's event log (--events JSON lines), its --json step
+ * results (one JSON object per verb on stdout) and the target's fault log
+ * (JSON lines with "rule").  Missing files read as empty; malformed lines
+ * are reported in err and make the call fail.
+ */
+int	obs_read_events(struct observation *, const char *path, char *err,
+	    size_t errsz);
+int	obs_read_steps(struct observation *, const char *path, char *err,
+	    size_t errsz);
+int	obs_read_fired(struct observation *, const char *path, char *err,
+	    size_t errsz);
+
+/* Evaluate every expectation of s against o. */
+void	expect_evaluate(const struct scn *s, const struct observation *o,
+	    struct verdicts *out);
+int	verdicts_add(struct verdicts *, int pass, const char *what,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	verdicts_free(struct verdicts *);
+
+#endif

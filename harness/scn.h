@@ -1,0 +1,87 @@
+/*
+ * The harness's view of a scenario file: everything but the target and
+ * its fault rules (target:, rules:), which iscsi-target-sim loads itself
+ * from the same file.  Format: docs/scenario-format.md.
+ */
+#ifndef HARNESS_SCN_H
+#define HARNESS_SCN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCN_MAX_LIST	64
+
+enum scn_net {
+	SCN_NET_ANY,		/* runs on loopback or ns3 */
+	SCN_NET_LOOPBACK,	/* loopback only */
+	SCN_NET_NS3		/* needs the ns-3 link (link faults) */
+};
+
+enum scn_initiator_kind {
+	SCN_INIT_OURS,		/* build/bin/iscsi-initiator --script */
+	SCN_INIT_EXTERNAL	/* a third-party initiator command */
+};
+
+struct scn_step_expect {
+	int		 index;		/* 1-based script line (verb) number */
+	uint32_t	 isdsc;		/* expected ISDSC value */
+	char		 isdsc_name[64];
+};
+
+struct scn_count {
+	unsigned	 event;
+	unsigned	 min, max;
+};
+
+struct scn_link_fault {
+	double		 at_s;		/* seconds after the initiator starts */
+	char		 action[16];	/* down | up | loss | delay | rate */
+	double		 value;
+	double		 duration_s;	/* down: back up after this (0: stays) */
+};
+
+struct scn {
+	char		 path[512];
+	char		 name[128];
+	char		 description[1024];
+	char		*tags[SCN_MAX_LIST];
+	size_t		 ntags;
+	char		*cites[SCN_MAX_LIST];
+	size_t		 ncites;
+	unsigned	 timeout_s;
+
+	enum scn_initiator_kind initiator;
+	char		*script;		/* verbs, with ${...} */
+	char		*command[SCN_MAX_LIST];	/* external argv */
+	size_t		 ncommand;
+
+	enum scn_net	 net;
+	double		 link_delay_ms, link_rate_mbit, link_loss;
+	struct scn_link_fault faults[SCN_MAX_LIST];
+	size_t		 nfaults;
+
+	/* expect: */
+	int		 has_exit;
+	int		 exit_nonzero;		/* "nonzero" */
+	int		 exit_code;
+	struct scn_step_expect steps[SCN_MAX_LIST];
+	size_t		 nsteps;
+	unsigned	 ev_include[SCN_MAX_LIST];
+	size_t		 nev_include;
+	unsigned	 ev_exclude[SCN_MAX_LIST];
+	size_t		 nev_exclude;
+	unsigned	 ev_order[SCN_MAX_LIST];
+	size_t		 nev_order;
+	struct scn_count ev_count[SCN_MAX_LIST];
+	size_t		 nev_count;
+	char		*faults_fired[SCN_MAX_LIST];
+	size_t		 nfaults_fired;
+};
+
+/* Load path; 0, or -1 with "file:line: message" in err. */
+int	scn_load(const char *path, struct scn *, char *err, size_t errsz);
+void	scn_free(struct scn *);
+/* Does the scenario carry this tag? */
+int	scn_has_tag(const struct scn *, const char *tag);
+
+#endif
