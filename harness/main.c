@@ -17,6 +17,8 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+	{ "run", cmd_run, "[PATH...]",
+	  "run scenario files and check them against the documents" },
 	{ "catalog", cmd_catalog, "[--json]",
 	  "print the event-ID / ISDSC / RFC 7143 status catalog" },
 	{ "crc32c", cmd_crc32c, "FILE...",

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define SCN_MAX_LIST	64
+#define SCN_MAX_PORTALS	16
 
 enum scn_net {
 	SCN_NET_ANY,		/* runs on loopback or ns3 */
@@ -49,6 +50,10 @@ struct scn {
 	char		*cites[SCN_MAX_LIST];
 	size_t		 ncites;
 	unsigned	 timeout_s;
+
+	/* target portal names, in the order iscsi-target-sim reports them */
+	char		 portals[SCN_MAX_PORTALS][64];
+	size_t		 nportals;
 
 	enum scn_initiator_kind initiator;
 	char		*script;		/* verbs, with ${...} */

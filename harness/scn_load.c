@@ -118,6 +118,32 @@ isdsc_value(const struct yctx *c, const struct ynode *n, uint32_t *out,
 	return 0;
 }
 
+/* Only the portal names: iscsi-target-sim checks the rest of 'target'. */
+static int
+load_portal_names(const struct yctx *c, const struct ynode *t, struct scn *s)
+{
+	const struct ynode *p = ymap_get(t, "portals");
+	size_t i;
+
+	if (p == NULL)
+		return yerror(c, t->line, "'target' needs 'portals'");
+	if (p->type != YNODE_SEQ || p->n == 0)
+		return yerror(c, p->line, "'portals' must be a non-empty list");
+	if (p->n > SCN_MAX_PORTALS)
+		return yerror(c, p->line, "more than %d portals", SCN_MAX_PORTALS);
+	for (i = 0; i < p->n; i++) {
+		const char *name;
+
+		if (yget_str(c, p->items[i], "name", &name) != 0)
+			return yerror(c, p->items[i]->line, "each portal needs a 'name'");
+		if (strlen(name) >= sizeof(s->portals[0]))
+			return yerror(c, p->items[i]->line, "portal name too long");
+		snprintf(s->portals[i], sizeof(s->portals[i]), "%s", name);
+		s->nportals = i + 1;
+	}
+	return 0;
+}
+
 static int
 load_initiator(const struct yctx *c, const struct ynode *n, struct scn *s)
 {
@@ -387,7 +413,8 @@ scn_load(const char *path, struct scn *s, char *err, size_t errsz)
 		yerror(&c, 1, "missing 'target' (what iscsi-target-sim serves)");
 		goto out;
 	}
-	if (load_initiator(&c, ymap_get(root, "initiator"), s) == -1 ||
+	if (load_portal_names(&c, ymap_get(root, "target"), s) == -1 ||
+	    load_initiator(&c, ymap_get(root, "initiator"), s) == -1 ||
 	    load_network(&c, ymap_get(root, "network"), s) == -1 ||
 	    load_expect(&c, ymap_get(root, "expect"), s) == -1)
 		goto out;

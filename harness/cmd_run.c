@@ -1,0 +1,423 @@
+/*
+ * iscsi-bench run: the main job.  Finds scenarios, selects them, runs each
+ * in its own child process (at most -j at once), then reports.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "commands.h"
+#include "proc.h"
+#include "suite.h"
+
+struct run_args {
+	int		 jobs;
+	const char	*filter;
+	const char	*tag;
+	unsigned	 shard_i, shard_n;
+	const char	*net;
+	unsigned	 seed;
+	int		 keep;
+	int		 tap;
+	const char	*junit;
+	const char	*outdir;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: iscsi-bench run [options] [PATH|GLOB ...]\n"
+	    "Runs scenario files (default: every *.yaml under scenarios/).\n"
+	    "  -j N            run N scenarios at once (each isolated)\n"
+	    "  --filter PAT    only scenarios whose name matches PAT (fnmatch)\n"
+	    "  --tag TAG       only scenarios carrying TAG\n"
+	    "  --shard I/N     the I-th of N equal parts (1-based), for CI matrices\n"
+	    "  --net MODE      loopback (default), ns3 or auto\n"
+	    "  --seed N        seed for randomised faults (default 1)\n"
+	    "  --keep          keep the files of passing runs too\n"
+	    "  --out DIR       where run files go (default traces/runs)\n"
+	    "  --junit FILE    write JUnit XML\n"
+	    "  --tap           print TAP instead of the summary table\n"
+	    "Exit status: 0 when every scenario passed (skips are listed and\n"
+	    "counted apart), 1 when one failed or could not run, 2 on bad usage.\n");
+}
+
+static int
+parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || s[0] < '0' || s[0] > '9' || v < min ||
+	    v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct run_args *a, int *first_path)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->jobs = 1;
+	a->net = "loopback";
+	a->seed = 1;
+	a->outdir = "traces/runs";
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		unsigned u;
+
+		if (o[0] != '-')
+			break;
+		if (strcmp(o, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+		if (strcmp(o, "--keep") == 0) {
+			a->keep = 1;
+			continue;
+		}
+		if (strcmp(o, "--tap") == 0) {
+			a->tap = 1;
+			continue;
+		}
+		if (v == NULL) {
+			fprintf(stderr, "iscsi-bench run: %s needs a value\n", o);
+			return -1;
+		}
+		i++;
+		if (strcmp(o, "-j") == 0 || strcmp(o, "--jobs") == 0) {
+			if (parse_uint(v, 1, 64, &u) == -1) {
+				fprintf(stderr, "iscsi-bench run: -j takes 1-64, not '%s'\n", v);
+				return -1;
+			}
+			a->jobs = (int)u;
+		} else if (strcmp(o, "--filter") == 0)
+			a->filter = v;
+		else if (strcmp(o, "--tag") == 0)
+			a->tag = v;
+		else if (strcmp(o, "--shard") == 0) {
+			char buf[32], *slash;
+			snprintf(buf, sizeof(buf), "%s", v);
+			slash = strchr(buf, '/');
+			if (slash == NULL)
+				goto badshard;
+			*slash++ = '\0';
+			if (parse_uint(buf, 1, 1000, &a->shard_i) == -1 ||
+			    parse_uint(slash, 1, 1000, &a->shard_n) == -1 ||
+			    a->shard_i > a->shard_n) {
+badshard:
+				fprintf(stderr, "iscsi-bench run: --shard takes I/N with "
+				    "1 <= I <= N, not '%s'\n", v);
+				return -1;
+			}
+		} else if (strcmp(o, "--net") == 0) {
+			if (strcmp(v, "loopback") != 0 && strcmp(v, "ns3") != 0 &&
+			    strcmp(v, "auto") != 0) {
+				fprintf(stderr, "iscsi-bench run: --net is loopback, ns3 "
+				    "or auto, not '%s'\n", v);
+				return -1;
+			}
+			a->net = v;
+		} else if (strcmp(o, "--seed") == 0) {
+			if (parse_uint(v, 0, UINT_MAX, &a->seed) == -1) {
+				fprintf(stderr, "iscsi-bench run: bad --seed '%s'\n", v);
+				return -1;
+			}
+		} else if (strcmp(o, "--out") == 0)
+			a->outdir = v;
+		else if (strcmp(o, "--junit") == 0)
+			a->junit = v;
+		else {
+			fprintf(stderr, "iscsi-bench run: unknown option '%s'\n", o);
+			return -1;
+		}
+	}
+	*first_path = i;
+	return 0;
+}
+
+/* Directory of our own binary: the other binaries live beside it. */
+static void
+find_bindir(char *out, size_t sz)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		snprintf(out, sz, "build/bin");
+		return;
+	}
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	snprintf(out, sz, "%s", self);
+}
+
+static int
+selected(const struct suite_entry *e, const struct run_args *a)
+{
+	if (!e->loaded)
+		return 1;		/* load errors are always reported */
+	if (a->filter != NULL && fnmatch(a->filter, e->scn.name, 0) != 0)
+		return 0;
+	if (a->tag != NULL && !scn_has_tag(&e->scn, a->tag))
+		return 0;
+	return 1;
+}
+
+static void
+rmtree(const char *dir)
+{
+	char *argv[] = { "rm", "-rf", "--", (char *)dir, NULL };
+	struct proc p;
+	char err[128];
+
+	if (proc_start(&p, "rm", argv, NULL, NULL, NULL, NULL, err, sizeof(err)) == 0)
+		(void)proc_wait(&p, 10000);
+}
+
+/* Child side: run one scenario, write result.json, exit. */
+static void
+child_run(const struct scn *s, const struct run_opts *o)
+{
+	struct run_result r;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	run_scenario(s, o, &r);
+	verdicts_free(&r.verdicts);
+	_exit(0);
+}
+
+static void
+progress(int tty, size_t done, size_t total, size_t fails, const char *name)
+{
+	if (!tty)
+		return;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %zu failing  %s", done, total, fails,
+	    name != NULL ? name : "");
+	fflush(stderr);
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	struct run_opts o;
+	struct suite su = { 0 }, sel = { 0 };
+	struct sigaction sa;
+	char err[600];
+	pid_t *pids;
+	size_t i, next = 0, running = 0, done = 0, fails = 0;
+	int first, rc, tty = isatty(2);
+
+	if (parse_args(argc, argv, &a, &first) == -1) {
+		usage(stderr);
+		return 2;
+	}
+	if (first == argc) {
+		if (suite_add_path(&su, "scenarios", err, sizeof(err)) == -1) {
+			fprintf(stderr, "iscsi-bench run: %s\n", err);
+			return 2;
+		}
+	}
+	for (; first < argc; first++)
+		if (suite_add_path(&su, argv[first], err, sizeof(err)) == -1) {
+			fprintf(stderr, "iscsi-bench run: %s\n", err);
+			suite_free(&su);
+			return 2;
+		}
+	suite_sort(&su);
+
+	memset(&o, 0, sizeof(o));
+	find_bindir(o.bindir, sizeof(o.bindir));
+	snprintf(o.outdir, sizeof(o.outdir), "%s", a.outdir);
+	o.seed = a.seed;
+	if (strcmp(a.net, "ns3") == 0) {
+		fprintf(stderr, "iscsi-bench run: --net ns3: the ns-3 link is not in "
+		    "this build yet\n");
+		suite_free(&su);
+		return 2;
+	}
+	snprintf(o.net_reason, sizeof(o.net_reason), "%s",
+	    strcmp(a.net, "auto") == 0 ? "auto picked loopback: the ns-3 link is "
+	    "not in this build yet" : "running with --net loopback");
+	if (strcmp(a.net, "auto") == 0)
+		fprintf(stderr, "iscsi-bench run: --net auto: %s\n", o.net_reason);
+
+	/* load, select, shard */
+	for (i = 0; i < su.n; i++) {
+		struct suite_entry *e = &su.e[i];
+
+		e->loaded = scn_load(e->path, &e->scn, e->load_error,
+		    sizeof(e->load_error)) == 0;
+	}
+	for (i = 0; i < su.n; i++) {
+		if (!selected(&su.e[i], &a))
+			continue;
+		if (sel.n == sel.cap) {
+			size_t ncap = sel.cap ? sel.cap * 2 : 64;
+			struct suite_entry *ne = realloc(sel.e, ncap * sizeof(*ne));
+			if (ne == NULL)
+				return 1;
+			sel.e = ne;
+			sel.cap = ncap;
+		}
+		sel.e[sel.n++] = su.e[i];
+		su.e[i].loaded = 0;	/* moved */
+	}
+	if (a.shard_n > 0) {
+		size_t k = 0;
+		for (i = 0; i < sel.n; i++) {
+			if (i % a.shard_n == a.shard_i - 1)
+				sel.e[k++] = sel.e[i];
+			else if (sel.e[i].loaded)
+				scn_free(&sel.e[i].scn);
+		}
+		sel.n = k;
+	}
+	suite_free(&su);
+	if (sel.n == 0) {
+		fprintf(stderr, "iscsi-bench run: no scenario selected\n");
+		suite_free(&sel);
+		return 2;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	pids = calloc(sel.n, sizeof(*pids));
+	if (pids == NULL)
+		return 1;
+
+	while ((next < sel.n || running > 0) && !interrupted) {
+		/* start as many as allowed */
+		while (next < sel.n && running < (size_t)a.jobs && !interrupted) {
+			struct suite_entry *e = &sel.e[next];
+
+			if (!e->loaded) {
+				e->result.status = RUN_ERROR;
+				snprintf(e->result.reason, sizeof(e->result.reason), "%s",
+				    e->load_error);
+				fails++;
+				done++;
+				next++;
+				continue;
+			}
+			pids[next] = fork();
+			if (pids[next] == 0)
+				child_run(&e->scn, &o);
+			if (pids[next] == -1) {
+				e->result.status = RUN_ERROR;
+				snprintf(e->result.reason, sizeof(e->result.reason),
+				    "fork: %s", strerror(errno));
+				done++;
+				fails++;
+			} else
+				running++;
+			progress(tty, done, sel.n, fails, e->scn.name);
+			next++;
+		}
+		if (running == 0)
+			continue;
+		{
+			int st;
+			pid_t p = waitpid(-1, &st, 0);
+
+			if (p == -1) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			for (i = 0; i < next; i++) {
+				struct suite_entry *e = &sel.e[i];
+				char path[1200];
+
+				if (pids[i] != p)
+					continue;
+				pids[i] = 0;
+				running--;
+				done++;
+				snprintf(path, sizeof(path), "%s/%s/result.json", o.outdir,
+				    e->scn.name);
+				if (run_read_json(path, &e->result) == -1) {
+					e->result.status = RUN_ERROR;
+					snprintf(e->result.reason, sizeof(e->result.reason),
+					    "the scenario runner died (status 0x%x) without "
+					    "a result", st);
+				}
+				snprintf(e->result.dir, sizeof(e->result.dir), "%s/%s",
+				    o.outdir, e->scn.name);
+				if (e->result.status == RUN_FAIL ||
+				    e->result.status == RUN_ERROR)
+					fails++;
+				else if (!a.keep && e->result.status == RUN_PASS)
+					rmtree(e->result.dir);
+				progress(tty, done, sel.n, fails, e->scn.name);
+			}
+		}
+	}
+	if (interrupted) {
+		for (i = 0; i < next; i++)
+			if (pids[i] > 0)
+				kill(pids[i], SIGTERM);
+		for (i = 0; i < next; i++)
+			if (pids[i] > 0)
+				waitpid(pids[i], NULL, 0);
+		if (tty)
+			fputc('\n', stderr);
+		fprintf(stderr, "iscsi-bench run: interrupted; %zu of %zu scenarios ran\n",
+		    done, sel.n);
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	for (i = next; i < sel.n; i++) {
+		sel.e[i].result.status = RUN_ERROR;
+		snprintf(sel.e[i].result.reason, sizeof(sel.e[i].result.reason),
+		    "not run (interrupted)");
+	}
+	if (a.tap)
+		report_tap(&sel, stdout);
+	else
+		report_summary(&sel, stdout);
+	if (a.junit != NULL && report_junit(&sel, a.junit) != 0)
+		fprintf(stderr, "iscsi-bench run: cannot write %s\n", a.junit);
+	rc = 0;
+	for (i = 0; i < sel.n; i++)
+		if (sel.e[i].result.status == RUN_FAIL ||
+		    sel.e[i].result.status == RUN_ERROR)
+			rc = 1;
+	free(pids);
+	suite_free(&sel);
+	return interrupted ? 130 : rc;
+}

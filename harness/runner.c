@@ -1,0 +1,367 @@
+/* Run one scenario on the loopback network. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "json.h"
+#include "proc.h"
+#include "runner.h"
+#include "ytree.h"
+
+#define TARGET_START_MS		5000
+#define TARGET_STOP_MS		3000
+
+const char *
+run_status_name(enum run_status st)
+{
+	switch (st) {
+	case RUN_PASS: return "pass";
+	case RUN_FAIL: return "fail";
+	case RUN_ERROR: return "error";
+	case RUN_SKIP: return "skip";
+	}
+	return "?";
+}
+
+static int
+mkdirs(const char *path)
+{
+	char buf[600];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(buf, 0755) == -1 && errno != EEXIST ? -1 : 0;
+}
+
+/* Split "ADDR:PORT" / "[v6]:PORT" as printed by the target. */
+static int
+split_listen(const char *s, char *host, size_t hostsz, char *port, size_t portsz)
+{
+	const char *c = strrchr(s, ':');
+	size_t n;
+
+	if (c == NULL)
+		return -1;
+	n = (size_t)(c - s);
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n == 0 || n >= hostsz)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	snprintf(port, portsz, "%s", c + 1);
+	return 0;
+}
+
+char *
+run_substitute(const char *text, const struct scn *s, char addrs[][128],
+    char *err, size_t errsz)
+{
+	size_t cap = strlen(text) + 256, len = 0;
+	char *out = malloc(cap);
+	const char *p = text;
+
+	if (out == NULL)
+		return NULL;
+	while (*p != '\0') {
+		const char *end;
+		char name[80], host[96], port[16], *dot;
+		const char *val = NULL;
+		size_t i, vl;
+
+		if (p[0] != '$' || p[1] != '{') {
+			if (len + 2 > cap && (out = realloc(out, cap *= 2)) == NULL)
+				return NULL;
+			out[len++] = *p++;
+			continue;
+		}
+		end = strchr(p, '}');
+		if (end == NULL || (size_t)(end - p - 2) >= sizeof(name)) {
+			snprintf(err, errsz, "unterminated or too long ${...} in the script");
+			free(out);
+			return NULL;
+		}
+		memcpy(name, p + 2, (size_t)(end - p - 2));
+		name[end - p - 2] = '\0';
+		dot = strrchr(name, '.');
+		if (dot != NULL)
+			*dot++ = '\0';
+		for (i = 0; i < s->nportals; i++)
+			if (strcmp(s->portals[i], name) == 0)
+				break;
+		if (i == s->nportals || dot == NULL ||
+		    split_listen(addrs[i], host, sizeof(host), port, sizeof(port)) == -1) {
+			snprintf(err, errsz, "${%s%s%s}: not a portal of this scenario "
+			    "(use ${PORTAL.addr} or ${PORTAL.port})", name,
+			    dot ? "." : "", dot ? dot : "");
+			free(out);
+			return NULL;
+		}
+		if (strcmp(dot, "addr") == 0)
+			val = host;
+		else if (strcmp(dot, "port") == 0)
+			val = port;
+		else {
+			snprintf(err, errsz, "${%s.%s}: use .addr or .port", name, dot);
+			free(out);
+			return NULL;
+		}
+		vl = strlen(val);
+		while (len + vl + 2 > cap)
+			if ((out = realloc(out, cap *= 2)) == NULL)
+				return NULL;
+		memcpy(out + len, val, vl);
+		len += vl;
+		p = end + 1;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+static void
+set_reason(struct run_result *r, enum run_status st, const char *fmt, const char *a)
+{
+	r->status = st;
+	snprintf(r->reason, sizeof(r->reason), fmt, a);
+}
+
+static int
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+void
+run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r)
+{
+	char path[700], out[700], errp[700], faults[700], events[700], script[700];
+	char addrs[SCN_MAX_PORTALS][128], err[512], bin[700];
+	struct proc target, init;
+	struct observation obs;
+	int64_t t0 = proc_now_ms(), deadline;
+	char *text = NULL;
+	size_t i;
+	int n, ec;
+
+	memset(r, 0, sizeof(*r));
+	obs_init(&obs);
+	snprintf(r->dir, sizeof(r->dir), "%s/%s", o->outdir, s->name);
+	if (s->net == SCN_NET_NS3 && !o->net_ns3) {
+		set_reason(r, RUN_SKIP, "needs the ns-3 link (link faults): %s",
+		    o->net_reason);
+		return;
+	}
+	if (mkdirs(r->dir) == -1) {
+		set_reason(r, RUN_ERROR, "cannot create %s", r->dir);
+		return;
+	}
+	deadline = t0 + (int64_t)s->timeout_s * 1000;
+
+	/* 1. the target, from the same scenario file */
+	snprintf(out, sizeof(out), "%s/target.out", r->dir);
+	snprintf(errp, sizeof(errp), "%s/target.err", r->dir);
+	snprintf(faults, sizeof(faults), "%s/faults.jsonl", r->dir);
+	snprintf(bin, sizeof(bin), "%s/iscsi-target-sim", o->bindir);
+	remove(faults);
+	{
+		char *argv[] = { bin, "--scenario", (char *)s->path, "--fault-log",
+		    faults, NULL };
+		if (proc_start(&target, "target", argv, out, errp, NULL, NULL, err,
+		    sizeof(err)) == -1) {
+			set_reason(r, RUN_ERROR, "%s", err);
+			goto done;
+		}
+	}
+	n = proc_wait_lines(&target, out, "listening ", (int)s->nportals, addrs,
+	    TARGET_START_MS);
+	if (n < (int)s->nportals) {
+		proc_stop(&target, TARGET_STOP_MS);
+		snprintf(r->reason, sizeof(r->reason), "iscsi-target-sim did not "
+		    "report its %zu portal(s) (exit %d); see %s", s->nportals,
+		    proc_exit_code(&target), errp);
+		r->status = RUN_ERROR;
+		goto done;
+	}
+
+	/* 2. the initiator under test */
+	snprintf(out, sizeof(out), "%s/initiator.out", r->dir);
+	snprintf(errp, sizeof(errp), "%s/initiator.err", r->dir);
+	snprintf(events, sizeof(events), "%s/events.jsonl", r->dir);
+	remove(events);
+	if (s->initiator == SCN_INIT_OURS) {
+		snprintf(script, sizeof(script), "%s/script.txt", r->dir);
+		snprintf(bin, sizeof(bin), "%s/iscsi-initiator", o->bindir);
+		if ((text = run_substitute(s->script, s, addrs, err, sizeof(err))) == NULL ||
+		    write_file(script, text) == -1) {
+			proc_stop(&target, TARGET_STOP_MS);
+			set_reason(r, RUN_ERROR, "%s", text == NULL ? err :
+			    "cannot write the script");
+			goto done;
+		}
+		{
+			char *argv[] = { bin, "--json", "--events", events, "--script",
+			    script, NULL };
+			if (proc_start(&init, "initiator", argv, out, errp, NULL, NULL,
+			    err, sizeof(err)) == -1) {
+				proc_stop(&target, TARGET_STOP_MS);
+				set_reason(r, RUN_ERROR, "%s", err);
+				goto done;
+			}
+		}
+	} else {
+		char *argv[SCN_MAX_LIST + 1];
+
+		for (i = 0; i < s->ncommand; i++)
+			if ((argv[i] = run_substitute(s->command[i], s, addrs, err,
+			    sizeof(err))) == NULL)
+				break;
+		argv[i] = NULL;
+		if (i < s->ncommand ||
+		    proc_start(&init, "initiator", argv, out, errp, NULL, NULL, err,
+		    sizeof(err)) == -1) {
+			while (i-- > 0)
+				free(argv[i]);
+			proc_stop(&target, TARGET_STOP_MS);
+			set_reason(r, RUN_ERROR, "%s", err);
+			goto done;
+		}
+		for (i = 0; i < s->ncommand; i++)
+			free(argv[i]);
+	}
+	if (!proc_wait(&init, deadline - proc_now_ms())) {
+		proc_stop(&init, 1000);
+		verdicts_add(&r->verdicts, 0, "initiator finished in time",
+		    "still running after the scenario timeout of %us; stopped",
+		    s->timeout_s);
+	}
+	obs.exit_code = proc_exit_code(&init);
+
+	/* 3. stop the target; a crash of the bench itself is a failure too */
+	proc_stop(&target, TARGET_STOP_MS);
+	ec = proc_exit_code(&target);
+	verdicts_add(&r->verdicts, ec == 0, "iscsi-target-sim exited cleanly",
+	    "exit status %d (see target.err)", ec);
+
+	/* 4. what happened, against what should have */
+	if (obs_read_events(&obs, events, err, sizeof(err)) == -1 ||
+	    obs_read_steps(&obs, out, err, sizeof(err)) == -1 ||
+	    obs_read_fired(&obs, faults, err, sizeof(err)) == -1) {
+		set_reason(r, RUN_ERROR, "unreadable run output: %s", err);
+		goto done;
+	}
+	expect_evaluate(s, &obs, &r->verdicts);
+	r->status = r->verdicts.failed > 0 ? RUN_FAIL : RUN_PASS;
+	for (i = 0; i < r->verdicts.n; i++)
+		if (!r->verdicts.v[i].pass) {
+			snprintf(r->reason, sizeof(r->reason), "%s: %s",
+			    r->verdicts.v[i].what, r->verdicts.v[i].detail);
+			break;
+		}
+done:
+	free(text);
+	obs_free(&obs);
+	r->seconds = (double)(proc_now_ms() - t0) / 1000.0;
+	snprintf(path, sizeof(path), "%s/result.json", r->dir);
+	(void)run_write_json(s, r, path);
+}
+
+int
+run_write_json(const struct scn *s, const struct run_result *r, const char *path)
+{
+	struct json j;
+	size_t i;
+	FILE *f;
+	int rc;
+
+	json_init(&j);
+	json_object_open(&j);
+	json_kv_string(&j, "name", s->name);
+	json_kv_string(&j, "file", s->path);
+	json_kv_string(&j, "status", run_status_name(r->status));
+	json_kv_string(&j, "reason", r->reason);
+	json_kv_uint(&j, "ms", (unsigned long long)(r->seconds * 1000.0));
+	json_key(&j, "tags");
+	json_array_open(&j);
+	for (i = 0; i < s->ntags; i++)
+		json_string(&j, s->tags[i]);
+	json_array_close(&j);
+	json_key(&j, "cites");
+	json_array_open(&j);
+	for (i = 0; i < s->ncites; i++)
+		json_string(&j, s->cites[i]);
+	json_array_close(&j);
+	json_key(&j, "verdicts");
+	json_array_open(&j);
+	for (i = 0; i < r->verdicts.n; i++) {
+		json_object_open(&j);
+		json_kv_bool(&j, "pass", r->verdicts.v[i].pass);
+		json_kv_string(&j, "what", r->verdicts.v[i].what);
+		json_kv_string(&j, "detail", r->verdicts.v[i].detail);
+		json_object_close(&j);
+	}
+	json_array_close(&j);
+	json_object_close(&j);
+	if (json_error(&j) != 0 || (f = fopen(path, "w")) == NULL) {
+		json_free(&j);
+		return -1;
+	}
+	rc = json_write(&j, f);
+	fputc('\n', f);
+	fclose(f);
+	json_free(&j);
+	return rc;
+}
+
+int
+run_read_json(const char *path, struct run_result *r)
+{
+	char err[256];
+	struct ynode *n = ytree_load_file(path, err, sizeof(err));
+	const struct ynode *v, *vs;
+	const char *st = NULL, *reason = NULL;
+	uint64_t ms = 0;
+	struct yctx c = { path, err, sizeof(err) };
+	size_t i;
+
+	if (n == NULL)
+		return -1;
+	(void)yget_str(&c, n, "status", &st);
+	(void)yget_str(&c, n, "reason", &reason);
+	(void)yget_u64(&c, n, "ms", 0, UINT64_MAX, &ms);
+	r->status = RUN_ERROR;
+	if (st != NULL)
+		for (i = 0; i <= RUN_SKIP; i++)
+			if (strcmp(st, run_status_name((enum run_status)i)) == 0)
+				r->status = (enum run_status)i;
+	snprintf(r->reason, sizeof(r->reason), "%s", reason ? reason : "");
+	r->seconds = (double)ms / 1000.0;
+	if ((vs = ymap_get(n, "verdicts")) != NULL && vs->type == YNODE_SEQ)
+		for (i = 0; i < vs->n; i++) {
+			const char *what = "", *detail = "";
+			int pass = 0;
+
+			v = vs->items[i];
+			(void)yget_str(&c, v, "what", &what);
+			(void)yget_str(&c, v, "detail", &detail);
+			(void)yget_bool(&c, v, "pass", &pass);
+			verdicts_add(&r->verdicts, pass, what, "%s", detail);
+		}
+	ytree_free(n);
+	return 0;
+}

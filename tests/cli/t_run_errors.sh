@@ -1,0 +1,23 @@
+# iscsi-bench run: bad scenario files and bad options give clear errors, never a crash.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+printf 'name: broken\ntarget: {portals: [{name: p1}]}\ninitiator: {script: x}\nexpect: {exit: 0}\nbogus: [\n' > "$tmp/broken.yaml"
+expect_exit 1 "$BIN/iscsi-bench" run --out "$tmp/runs" "$tmp/broken.yaml"
+expect_out "error"
+expect_out "broken.yaml:"
+expect_exit 2 "$BIN/iscsi-bench" run "$tmp/nothing-here.yaml"
+expect_out "no such scenario file"
+expect_exit 2 "$BIN/iscsi-bench" run -j 0 "$tmp/broken.yaml"
+expect_out "-j takes 1-64"
+expect_exit 2 "$BIN/iscsi-bench" run --shard 3/2 "$tmp/broken.yaml"
+expect_out "--shard takes I/N"
+expect_exit 2 "$BIN/iscsi-bench" run --net wifi "$tmp/broken.yaml"
+printf 'name: fine\ntarget: {portals: [{name: p1}]}\ninitiator: {script: x}\nexpect: {exit: 0}\n' > "$tmp/fine.yaml"
+expect_exit 2 "$BIN/iscsi-bench" run --filter 'nomatch*' "$tmp/fine.yaml"
+expect_out "no scenario selected"
+# a file that does not load is reported even when a filter is given
+expect_exit 1 "$BIN/iscsi-bench" run --out "$tmp/runs" --filter 'nomatch*' "$tmp/broken.yaml"
+expect_out "broken.yaml:6:"
+# JUnit output names the failing file
+expect_exit 1 "$BIN/iscsi-bench" run --out "$tmp/runs" --junit "$tmp/j.xml" "$tmp/broken.yaml"
+grep -q '<error message=' "$tmp/j.xml" || fail "JUnit lacks the error"
