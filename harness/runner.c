@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capture.h"
 #include "json.h"
 #include "proc.h"
 #include "runner.h"
@@ -153,6 +154,7 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 	char path[700], out[700], errp[700], faults[700], events[700], script[700];
 	char addrs[SCN_MAX_PORTALS][128], err[512], bin[700];
 	struct proc target, init;
+	struct capture cap = { 0 };
 	struct observation obs;
 	int64_t t0 = proc_now_ms(), deadline;
 	char *text = NULL;
@@ -199,7 +201,25 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 		goto done;
 	}
 
-	/* 2. the initiator under test */
+	/* 2. capture the portals' traffic (pcapng, openable in Wireshark) */
+	{
+		char filter[1024] = "", host[96], port[16];
+		size_t off = 0;
+
+		for (i = 0; i < s->nportals; i++)
+			if (split_listen(addrs[i], host, sizeof(host), port,
+			    sizeof(port)) == 0)
+				off += (size_t)snprintf(filter + off, sizeof(filter) - off,
+				    "%stcp port %s", off ? " or " : "", port);
+		snprintf(path, sizeof(path), "%s/capture.pcapng", r->dir);
+		if (capture_start(&cap, "lo", filter, path, NULL, err,
+		    sizeof(err)) == 0)
+			snprintf(r->capture, sizeof(r->capture), "%s", path);
+		else
+			snprintf(r->capture, sizeof(r->capture), "not captured: %s", err);
+	}
+
+	/* 3. the initiator under test */
 	snprintf(out, sizeof(out), "%s/initiator.out", r->dir);
 	snprintf(errp, sizeof(errp), "%s/initiator.err", r->dir);
 	snprintf(events, sizeof(events), "%s/events.jsonl", r->dir);
@@ -209,6 +229,8 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 		snprintf(bin, sizeof(bin), "%s/iscsi-initiator", o->bindir);
 		if ((text = run_substitute(s->script, s, addrs, err, sizeof(err))) == NULL ||
 		    write_file(script, text) == -1) {
+			if (cap.running)
+				(void)capture_stop(&cap);
 			proc_stop(&target, TARGET_STOP_MS);
 			set_reason(r, RUN_ERROR, "%s", text == NULL ? err :
 			    "cannot write the script");
@@ -219,6 +241,8 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 			    script, NULL };
 			if (proc_start(&init, "initiator", argv, out, errp, NULL, NULL,
 			    err, sizeof(err)) == -1) {
+				if (cap.running)
+					(void)capture_stop(&cap);
 				proc_stop(&target, TARGET_STOP_MS);
 				set_reason(r, RUN_ERROR, "%s", err);
 				goto done;
@@ -237,6 +261,8 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 		    sizeof(err)) == -1) {
 			while (i-- > 0)
 				free(argv[i]);
+			if (cap.running)
+				(void)capture_stop(&cap);
 			proc_stop(&target, TARGET_STOP_MS);
 			set_reason(r, RUN_ERROR, "%s", err);
 			goto done;
@@ -252,13 +278,16 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 	}
 	obs.exit_code = proc_exit_code(&init);
 
-	/* 3. stop the target; a crash of the bench itself is a failure too */
+	/* 4. stop the capture and the target; a crash of the bench itself is
+	   a failure too */
+	if (cap.running)
+		(void)capture_stop(&cap);
 	proc_stop(&target, TARGET_STOP_MS);
 	ec = proc_exit_code(&target);
 	verdicts_add(&r->verdicts, ec == 0, "iscsi-target-sim exited cleanly",
 	    "exit status %d (see target.err)", ec);
 
-	/* 4. what happened, against what should have */
+	/* 5. what happened, against what should have */
 	if (obs_read_events(&obs, events, err, sizeof(err)) == -1 ||
 	    obs_read_steps(&obs, out, err, sizeof(err)) == -1 ||
 	    obs_read_fired(&obs, faults, err, sizeof(err)) == -1) {
@@ -296,6 +325,7 @@ run_write_json(const struct scn *s, const struct run_result *r, const char *path
 	json_kv_string(&j, "status", run_status_name(r->status));
 	json_kv_string(&j, "reason", r->reason);
 	json_kv_uint(&j, "ms", (unsigned long long)(r->seconds * 1000.0));
+	json_kv_string(&j, "capture", r->capture);
 	json_key(&j, "tags");
 	json_array_open(&j);
 	for (i = 0; i < s->ntags; i++)
@@ -344,6 +374,11 @@ run_read_json(const char *path, struct run_result *r)
 	(void)yget_str(&c, n, "status", &st);
 	(void)yget_str(&c, n, "reason", &reason);
 	(void)yget_u64(&c, n, "ms", 0, UINT64_MAX, &ms);
+	{
+		const char *cp = NULL;
+		if (yget_str(&c, n, "capture", &cp) == 0)
+			snprintf(r->capture, sizeof(r->capture), "%s", cp);
+	}
 	r->status = RUN_ERROR;
 	if (st != NULL)
 		for (i = 0; i <= RUN_SKIP; i++)

@@ -25,6 +25,7 @@ struct run_result {
 	char		 reason[512];	/* error / skip reason, or first failure */
 	char		 dir[600];	/* where its files are */
 	double		 seconds;
+	char		 capture[300];	/* capture file, or why there is none */
 	struct verdicts	 verdicts;
 };
 
