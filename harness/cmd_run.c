@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "proc.h"
+#include "report_html.h"
 #include "suite.h"
 
 struct run_args {
@@ -27,6 +28,7 @@ struct run_args {
 	int		 keep;
 	int		 tap;
 	const char	*junit;
+	const char	*html;
 	const char	*outdir;
 };
 
@@ -54,6 +56,7 @@ usage(FILE *f)
 	    "  --keep          keep the files of passing runs too\n"
 	    "  --out DIR       where run files go (default traces/runs)\n"
 	    "  --junit FILE    write JUnit XML\n"
+	    "  --html DIR      write an HTML report (index.html + a page per scenario)\n"
 	    "  --tap           print TAP instead of the summary table\n"
 	    "Exit status: 0 when every scenario passed (skips are listed and\n"
 	    "counted apart), 1 when one failed or could not run, 2 on bad usage.\n");
@@ -154,6 +157,8 @@ badshard:
 			a->outdir = v;
 		else if (strcmp(o, "--junit") == 0)
 			a->junit = v;
+		else if (strcmp(o, "--html") == 0)
+			a->html = v;
 		else {
 			fprintf(stderr, "iscsi-bench run: unknown option '%s'\n", o);
 			return -1;
@@ -378,6 +383,10 @@ cmd_run(int argc, char **argv)
 				}
 				snprintf(e->result.dir, sizeof(e->result.dir), "%s/%s",
 				    o.outdir, e->scn.name);
+				if (a.html != NULL &&
+				    html_scenario_page(e, e->result.dir, a.html) != 0)
+					fprintf(stderr, "iscsi-bench run: cannot write the "
+					    "HTML page of %s\n", e->scn.name);
 				if (e->result.status == RUN_FAIL ||
 				    e->result.status == RUN_ERROR)
 					fails++;
@@ -410,6 +419,14 @@ cmd_run(int argc, char **argv)
 		report_tap(&sel, stdout);
 	else
 		report_summary(&sel, stdout);
+	if (a.html != NULL) {
+		for (i = 0; i < sel.n; i++)
+			if (!sel.e[i].loaded)	/* load errors get a page too */
+				(void)html_scenario_page(&sel.e[i], "/nonexistent", a.html);
+		if (html_index(&sel, a.html) != 0)
+			fprintf(stderr, "iscsi-bench run: cannot write %s/index.html\n",
+			    a.html);
+	}
 	if (a.junit != NULL && report_junit(&sel, a.junit) != 0)
 		fprintf(stderr, "iscsi-bench run: cannot write %s\n", a.junit);
 	rc = 0;

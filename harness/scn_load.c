@@ -397,6 +397,13 @@ scn_load(const char *path, struct scn *s, char *err, size_t errsz)
 			yerror(&c, 1, "missing 'name'");
 		goto out;
 	}
+	if (str[0] == '\0' || str[0] == '.' || strlen(str) >= sizeof(s->name) ||
+	    strspn(str, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") != strlen(str)) {
+		yerror(&c, ymap_get(root, "name")->line, "name '%s': use 1-127 of "
+		    "A-Z a-z 0-9 . _ - (it names the run directory)", str);
+		goto out;
+	}
 	snprintf(s->name, sizeof(s->name), "%s", str);
 	if (yget_str(&c, root, "description", &str) == -1)
 		goto out;

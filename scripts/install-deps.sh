@@ -9,6 +9,8 @@ quiet=0
 PKGS="build-essential pkg-config clang libcunit1-dev libssl-dev libyaml-dev libpcap-dev"
 # network link (ns-3), third-party peers and trace tools
 PKGS="$PKGS libns3-dev iproute2 tgt libiscsi-bin tcpdump tshark"
+# headless browser for the HTML report test
+PKGS="$PKGS chromium"
 
 missing=""
 for p in $PKGS; do
