@@ -5,8 +5,8 @@
 
 #include "binval.h"
 
-static int
-hexval(int c)
+int
+binval_hexdigit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -25,7 +25,7 @@ decode_hex(const char *d, size_t n, uint8_t *out, size_t outsz, size_t *outlen,
 	int hi = -1;
 
 	for (i = 0; i < n; i++)
-		if (hexval((unsigned char)d[i]) < 0) {
+		if (binval_hexdigit((unsigned char)d[i]) < 0) {
 			if (badpos != NULL)
 				*badpos = i + 2;
 			return BINVAL_EBADCHAR;
@@ -34,9 +34,9 @@ decode_hex(const char *d, size_t n, uint8_t *out, size_t outsz, size_t *outlen,
 		return BINVAL_ETOOLONG;
 	i = 0;
 	if (n % 2 == 1)		/* implied leading zero nibble */
-		out[o++] = (uint8_t)hexval((unsigned char)d[i++]);
+		out[o++] = (uint8_t)binval_hexdigit((unsigned char)d[i++]);
 	for (; i < n; i++) {
-		int v = hexval((unsigned char)d[i]);
+		int v = binval_hexdigit((unsigned char)d[i]);
 		if (hi < 0)
 			hi = v;
 		else {

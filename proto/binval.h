@@ -45,5 +45,7 @@ int	binval_encode(const uint8_t *in, size_t inlen, enum binval_enc enc,
 size_t	binval_encoded_size(size_t inlen, enum binval_enc enc);
 
 const char *binval_strerror(int err);
+/* Value of a hex digit (either case), or -1. */
+int	binval_hexdigit(int c);
 
 #endif

@@ -4,18 +4,6 @@
 #include "binval.h"
 #include "text.h"
 
-static int
-hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 has_prefix(const char *s, size_t len, char lower)
 {
@@ -55,7 +43,7 @@ parse_hex(const char *s, size_t len, uint64_t *out)
 	if (len == 0)
 		return TEXT_ENUMSYNTAX;
 	for (i = 0; i < len; i++) {
-		int d = hexdigit((unsigned char)s[i]);
+		int d = binval_hexdigit((unsigned char)s[i]);
 
 		if (d < 0)
 			return TEXT_ENUMSYNTAX;
