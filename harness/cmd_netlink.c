@@ -4,12 +4,16 @@
  *   netlink check      can the ns3 mode run here? (exit 0, or 1 + reason)
  *   netlink sweep      delete namespaces left by dead harness processes
  *   netlink selftest   two namespaces + ns-3 link; measure connect time,
- *                      RTT, throughput; a 2 s link-down that TCP must
- *                      survive; an outage that TCP_USER_TIMEOUT must end
+ *                      RTT, throughput; change delay/rate/loss at run
+ *                      time; a 2 s link-down that TCP must survive; an
+ *                      outage that TCP_USER_TIMEOUT must end
  */
 #include <sys/socket.h>
 
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,6 +54,8 @@ usage(FILE *f)
 	    "usage: iscsi-bench netlink check\n"
 	    "       iscsi-bench netlink sweep\n"
 	    "       iscsi-bench netlink selftest [--delay MS] [--rate MBIT] [--loss P]\n"
+	    "                                    (MS 0-100, MBIT 0-100000 with 0 =\n"
+	    "                                     unlimited, P 0-1)\n"
 	    "check     says whether the ns3 network mode can run here, and why not\n"
 	    "sweep     deletes network namespaces left by dead iscsi-bench runs\n"
 	    "selftest  joins two namespaces with an ns-3 link (default 0.1 ms,\n"
@@ -167,15 +173,19 @@ step_rtt(struct selftest *st)
 {
 	static int64_t us[ST_ROUNDS];
 	double floor_ms = 2.0 * (double)st->par.delay_us / 1e3;
+	/* About 2 s of round trips at most: fewer when the delay is long. */
+	uint64_t fit = 1000000 / (st->par.delay_us + 100);
+	unsigned n = fit > ST_ROUNDS ? ST_ROUNDS : fit < 10 ? 10 : (unsigned)fit;
 
-	if (nettest_pingpong(&st->conn, ST_ROUNDS, 2000, us) == -1) {
+	if (nettest_pingpong(&st->conn, n, 2000 + (int)(st->par.delay_us / 250),
+	    us) == -1) {
 		check(st, 0, "ping-pong: %s", strerror(errno));
 		return -1;
 	}
-	nettest_median(us, ST_ROUNDS);	/* sorts */
+	nettest_median(us, n);	/* sorts */
 	printf("  rtt             min %.3f / median %.3f / p99 %.3f / max %.3f ms"
-	    " (%d round trips)\n", us[0] / 1e3, us[ST_ROUNDS / 2] / 1e3,
-	    us[ST_ROUNDS * 99 / 100] / 1e3, us[ST_ROUNDS - 1] / 1e3, ST_ROUNDS);
+	    " (%u round trips)\n", us[0] / 1e3, us[n / 2] / 1e3,
+	    us[n * 99 / 100] / 1e3, us[n - 1] / 1e3, n);
 	/* A round trip crosses the channel twice: it cannot beat 2 x delay. */
 	check(st, us[0] / 1e3 >= floor_ms * 0.99,
 	    "min RTT %.3f ms below 2 x delay = %.3f ms", us[0] / 1e3, floor_ms);
@@ -213,6 +223,62 @@ step_bulk(struct selftest *st)
 		check(st, mbit <= (double)st->par.rate_bps / 1e6 * 1.01,
 		    "%.0f Mbit/s above the %.0f Mbit/s line rate", mbit,
 		    (double)st->par.rate_bps / 1e6);
+	nettest_close(&st->conn);	/* its backlog must not count later */
+	return 0;
+}
+
+/* Run-time changes: delay, rate and loss commands take effect. */
+static int
+step_change(struct selftest *st)
+{
+	static int64_t us[20];
+	struct ns3link_stats s0, s1;
+	struct nettest_flow f;
+	const uint64_t delay = 2000, rate = 20000000;
+	double mbit;
+	int64_t t0;
+
+	if (new_conn(st, 0, NULL) == -1)
+		return -1;
+	if (netlink_set_delay(&st->nl, delay) == -1 ||
+	    nettest_pingpong(&st->conn, 20, 2000, us) == -1) {
+		check(st, 0, "delay change: %s", strerror(errno));
+		return -1;
+	}
+	nettest_median(us, 20);
+	check(st, us[0] >= 2 * (int64_t)delay * 99 / 100,
+	    "min RTT %.3f ms after 'delay %llu'", us[0] / 1e3,
+	    (unsigned long long)delay);
+	if (netlink_set_delay(&st->nl, st->par.delay_us) == -1 ||
+	    netlink_set_rate(&st->nl, rate) == -1 ||
+	    netlink_stats(&st->nl, &s0) == -1 ||
+	    netlink_set_loss(&st->nl, NS3LINK_DIR_I2T, 0.02) == -1) {
+		check(st, 0, "rate/loss change: %s", strerror(errno));
+		return -1;
+	}
+	nettest_flow_init(&f, &st->conn);
+	nettest_flow_pump(&f, 200, NETTEST_UNTIL_TIME);
+	f.rx_bytes = 0;
+	t0 = nettest_now_us();
+	nettest_flow_pump(&f, 600, NETTEST_UNTIL_TIME);
+	mbit = (double)f.rx_bytes * 8 / ((nettest_now_us() - t0) / 1e6) / 1e6;
+	if (netlink_stats(&st->nl, &s1) == -1 ||
+	    netlink_set_loss(&st->nl, NS3LINK_DIR_I2T, st->par.loss_i2t) == -1 ||
+	    netlink_set_rate(&st->nl, st->par.rate_bps) == -1) {
+		check(st, 0, "restore: %s", strerror(errno));
+		return -1;
+	}
+	printf("  run-time change delay 2 ms: min RTT %.3f ms; rate 20 Mbit/s +"
+	    " 2%% loss i2t: %.1f Mbit/s, %llu frames lost\n", us[0] / 1e3, mbit,
+	    (unsigned long long)(s1.i2t.dropped_loss - s0.i2t.dropped_loss));
+	check(st, mbit > 0 && mbit <= rate / 1e6 * 1.01,
+	    "%.1f Mbit/s after 'rate %llu'", mbit, (unsigned long long)rate);
+	check(st, s1.i2t.dropped_loss > s0.i2t.dropped_loss,
+	    "'loss i2t 0.02' dropped no frame");
+	check(st, f.cli_errno == 0 && f.srv_errno == 0, "transfer: %s",
+	    strerror(f.cli_errno ? f.cli_errno : f.srv_errno));
+	/* Let the queue built at 20 Mbit/s drain before the next step. */
+	nettest_close(&st->conn);
 	return 0;
 }
 
@@ -302,6 +368,46 @@ step_outage(struct selftest *st)
 	return 0;
 }
 
+/* An idle link costs nothing: the simulator sleeps until a frame comes. */
+static void
+step_idle(struct selftest *st)
+{
+	double c0 = proc_cpu_s(st->nl.nl_pid), c1;
+
+	usleep(500000);
+	c1 = proc_cpu_s(st->nl.nl_pid);
+	if (c0 >= 0 && c1 >= 0)
+		printf("  idle link       %.3f cores over 0.5 s\n", (c1 - c0) / 0.5);
+}
+
+/* A command run in a namespace sees that namespace's tap, and only it. */
+static void
+step_spawn(struct selftest *st)
+{
+	char *argv[] = { "ip", "-o", "link", "show", "dev",
+	    st->nl.nl_ns.np_tap, NULL };
+	int null, in_ns = -1, here = -1, st_in = 0, st_here = 0;
+
+	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1) {
+		check(st, 0, "/dev/null: %s", strerror(errno));
+		return;
+	}
+	in_ns = netns_run_wait(st->nl.nl_ns.np_name[NETNS_TARGET], argv, null,
+	    3000, &st_in);
+	here = netns_run_wait(NULL, argv, null, 3000, &st_here);
+	close(null);
+	printf("  run in netns    'ip link show dev %s' exits %d in %s, %d here\n",
+	    st->nl.nl_ns.np_tap, WIFEXITED(st_in) ? WEXITSTATUS(st_in) : -1,
+	    st->nl.nl_ns.np_name[NETNS_TARGET],
+	    WIFEXITED(st_here) ? WEXITSTATUS(st_here) : -1);
+	check(st, in_ns == 0 && WIFEXITED(st_in) && WEXITSTATUS(st_in) == 0,
+	    "the tap is not visible from a command run in %s",
+	    st->nl.nl_ns.np_name[NETNS_TARGET]);
+	check(st, here == 0 && WIFEXITED(st_here) && WEXITSTATUS(st_here) != 0 &&
+	    WEXITSTATUS(st_here) < 126,
+	    "the tap is visible outside its namespace (or ip failed to run)");
+}
+
 static int
 selftest_run(struct selftest *st)
 {
@@ -322,6 +428,8 @@ selftest_run(struct selftest *st)
 	    (nettest_now_us() - t0) / 1e3, (long)st->nl.nl_pid,
 	    (long long)st->nl.nl_ready_ms);
 	fflush(stdout);
+	step_idle(st);
+	step_spawn(st);
 	st->lfd = nettest_listen(st->nl.nl_ns.np_name[NETNS_TARGET], st->addr_t,
 	    ST_PORT);
 	if (st->lfd == -1) {
@@ -329,7 +437,8 @@ selftest_run(struct selftest *st)
 		    strerror(errno));
 		return -1;
 	}
-	if (step_connect(st) == -1 || step_rtt(st) == -1 || step_bulk(st) == -1)
+	if (step_connect(st) == -1 || step_rtt(st) == -1 ||
+	    step_bulk(st) == -1 || step_change(st) == -1)
 		return -1;
 	fflush(stdout);
 	if (step_down(st) == -1)
@@ -358,7 +467,7 @@ selftest(int argc, char **argv)
 			return 2;
 		}
 		if (strcmp(argv[i], "--delay") == 0 &&
-		    parse_num(argv[i + 1], 0, 10000, &v) == 0)
+		    parse_num(argv[i + 1], 0, 100, &v) == 0)
 			st.par.delay_us = (uint64_t)llround(v * 1000);
 		else if (strcmp(argv[i], "--rate") == 0 &&
 		    parse_num(argv[i + 1], 0, 100000, &v) == 0)

@@ -302,7 +302,7 @@ enter_ns(const char *ns)
 }
 
 pid_t
-netns_spawn(const char *ns, char *const argv[])
+netns_spawn(const char *ns, char *const argv[], int out_fd)
 {
 	pid_t parent = getpid(), pid;
 	sigset_t all;
@@ -317,6 +317,8 @@ netns_spawn(const char *ns, char *const argv[])
 			_exit(126);
 		if (ns != NULL && enter_ns(ns) == -1)
 			_exit(126);
+		if (out_fd >= 0 && (dup2(out_fd, 1) == -1 || dup2(out_fd, 2) == -1))
+			_exit(126);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
@@ -325,9 +327,10 @@ netns_spawn(const char *ns, char *const argv[])
 }
 
 int
-netns_run_wait(const char *ns, char *const argv[], int timeout_ms, int *status)
+netns_run_wait(const char *ns, char *const argv[], int out_fd, int timeout_ms,
+    int *status)
 {
-	pid_t pid = netns_spawn(ns, argv);
+	pid_t pid = netns_spawn(ns, argv, out_fd);
 
 	if (pid == -1)
 		return -1;

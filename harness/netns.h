@@ -72,15 +72,16 @@ int	netns_call(const char *ns, int (*fn)(void *), void *arg);
 int	netns_socket(const char *ns, int domain, int type, int protocol);
 
 /*
- * Fork; the child enters namespace ns (NULL: stay) and execvp()s argv,
- * dies with the harness (PR_SET_PDEATHSIG) and is recorded in the
- * registry until netns_forget_pid().  Returns the pid or -1.
+ * Fork; the child enters namespace ns (NULL: stay) and execvp()s argv
+ * with stdout and stderr on out_fd (-1: inherited), dies with the harness
+ * (PR_SET_PDEATHSIG) and is recorded in the registry until reaped
+ * (netns_reap) or netns_forget_pid().  Returns the pid or -1.
  */
-pid_t	netns_spawn(const char *ns, char *const argv[]);
+pid_t	netns_spawn(const char *ns, char *const argv[], int out_fd);
 
 /* Run argv (in ns, or here if NULL), wait at most timeout_ms (as reap). */
-int	netns_run_wait(const char *ns, char *const argv[], int timeout_ms,
-	    int *status);
+int	netns_run_wait(const char *ns, char *const argv[], int out_fd,
+	    int timeout_ms, int *status);
 
 /*
  * Wait for pid at most timeout_ms, then SIGKILL and reap it.  Returns 0
