@@ -462,6 +462,10 @@ selftest(int argc, char **argv)
 	st.par.delay_us = 100;
 	st.par.rate_bps = 1000000000ULL;
 	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
 		if (i + 1 >= argc) {
 			usage(stderr);
 			return 2;
@@ -507,11 +511,10 @@ selftest(int argc, char **argv)
 	rc = netlink_close(&st.nl);
 	left = 0;
 	for (i = 0; i < 2; i++) {
-		char path[64];
+		char path[NETNS_NAME_MAX + sizeof(NETNS_DIR) + 1];
 
-		snprintf(path, sizeof(path), "/run/netns/%s",
-		    st.nl.nl_ns.np_name[i]);
-		if (st.nl.nl_ns.np_name[i][0] != '\0' && access(path, F_OK) == 0)
+		if (netns_path(path, sizeof(path), st.nl.nl_ns.np_name[i]) == 0 &&
+		    access(path, F_OK) == 0)
 			left++;
 	}
 	check(&st, rc == 0, "link process did not stop cleanly");

@@ -8,6 +8,9 @@
  * call returns once the link process has applied the change.
  * netlink_close() stops the link process (bounded wait, then SIGKILL) and
  * deletes the namespaces; it is idempotent.
+ *
+ * Call netns_cleanup_install() once before netlink_open() so that exit and
+ * SIGINT/SIGTERM/SIGHUP also remove the namespaces and the link process.
  */
 #ifndef HARNESS_NETLINK_CTL_H
 #define HARNESS_NETLINK_CTL_H

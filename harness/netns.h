@@ -26,6 +26,7 @@
 #define NETNS_EXTRA_MAX		8	/* extra target addresses .3 .. .10 */
 #define NETNS_SUBNET_PREFIX	"10.77"	/* 10.77.N.0/24 */
 #define NETNS_TAP_NAME		"ibtap0"
+#define NETNS_DIR		"/run/netns"	/* where ip(8) pins namespaces */
 
 enum netns_side {
 	NETNS_INITIATOR = 0,
@@ -92,6 +93,16 @@ int	netns_reap(pid_t pid, int timeout_ms, int *status);
 /* Registry of pids to kill at cleanup (the link process, spawned ones). */
 int	netns_remember_pid(pid_t pid);
 void	netns_forget_pid(pid_t pid);
+
+/* Registry of namespaces to delete at cleanup (pairs register theirs). */
+void	netns_remember_ns(const char *name);
+void	netns_forget_ns(const char *name);
+
+/*
+ * NETNS_DIR "/" name into buf without stdio (signal-safe).  -1 if name is
+ * empty, holds a '/', or does not fit.
+ */
+int	netns_path(char *buf, size_t len, const char *name);
 
 /*
  * atexit + SIGINT/SIGTERM/SIGHUP handlers calling netns_cleanup_all(),
