@@ -35,6 +35,17 @@ CFLAGS  += -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += -lyaml -lpcap -lssl -lcrypto -lm
 
+# The ns-3 link shim (harness/*.cc, C++) is built when the ns-3 headers are
+# installed (libns3-dev) and linked into iscsi-bench only; the other
+# programs see its symbols as absent (weak) and report ns-3 mode missing.
+CXX     ?= g++
+ifeq ($(origin CXX),default)
+CXX     := g++
+endif
+CXXFLAGS += -std=c++17 $(OPT) -g -Wall -Wextra -Werror $(SANFLAGS)
+NS3_SRC  := $(if $(wildcard /usr/include/ns3/fd-net-device.h),$(sort $(wildcard harness/*.cc)))
+NS3_LIBS := $(if $(NS3_SRC),-lns3-fd-net-device -lns3-bridge -lns3-network -lns3-core -lstdc++ -lpthread)
+
 # ---- sources ----------------------------------------------------------------
 PROTO_SRC     := $(sort $(wildcard proto/*.c))
 INITIATOR_LIB := $(filter-out initiator/main.c,$(sort $(wildcard initiator/*.c)))
@@ -45,6 +56,7 @@ BENCH_SRC     := $(sort $(wildcard bench/*.c))
 FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
+NS3_OBJ := $(patsubst %.cc,$(OBJ)/%.o,$(NS3_SRC))
 
 LIBPROTO     := $(BUILD)/lib/libproto.a
 LIBINITIATOR := $(BUILD)/lib/libinitiator.a
@@ -69,6 +81,11 @@ $(OBJ)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+$(OBJ)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
+
 define archive
 	@mkdir -p $(dir $@)
 	@rm -f $@
@@ -90,10 +107,10 @@ $(BIN)/iscsi-target-sim: $(call obj,target-sim/main.c) $(LIBTARGET) $(LIBPROTO)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/iscsi-bench: $(call obj,harness/main.c) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
+$(BIN)/iscsi-bench: $(call obj,harness/main.c) $(NS3_OBJ) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(NS3_LIBS)
 
 $(BIN)/unit-tests: $(call obj,$(UNIT_SRC)) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
 	@mkdir -p $(dir $@)
