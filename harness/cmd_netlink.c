@@ -25,9 +25,6 @@
 #include "netlink_ctl.h"
 #include "nettest.h"
 
-/* Declared here until harness/commands.h lists it. */
-int	cmd_netlink(int argc, char **argv);
-
 #define ST_PORT		3260
 #define ST_ROUNDS	200
 #define ST_CONNECTS	5

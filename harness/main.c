@@ -21,6 +21,8 @@ static const struct subcommand subcommands[] = {
 	  "run scenario files and check them against the documents" },
 	{ "catalog", cmd_catalog, "[--json]",
 	  "print the event-ID / ISDSC / RFC 7143 status catalog" },
+	{ "netlink", cmd_netlink, "ACTION",
+	  "ns-3 network mode: check | sweep | selftest [--delay MS] [--rate MBIT] [--loss P]" },
 	{ "crc32c", cmd_crc32c, "FILE...",
 	  "print the CRC32C (iSCSI digest) of each FILE as 8 hex digits" },
 	{ NULL, NULL, NULL, NULL }
