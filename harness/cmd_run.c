@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 
 #include "commands.h"
+#include "netlink_ctl.h"
+#include "netns.h"
 #include "proc.h"
 #include "report_html.h"
 #include "suite.h"
@@ -267,17 +269,23 @@ cmd_run(int argc, char **argv)
 	find_bindir(o.bindir, sizeof(o.bindir));
 	snprintf(o.outdir, sizeof(o.outdir), "%s", a.outdir);
 	o.seed = a.seed;
-	if (strcmp(a.net, "ns3") == 0) {
-		fprintf(stderr, "iscsi-bench run: --net ns3: the ns-3 link is not in "
-		    "this build yet\n");
-		suite_free(&su);
-		return 2;
+	{
+		enum net_mode mode;
+		char why[256];
+
+		if (netlink_mode_pick(a.net, &mode, why, sizeof(why)) == -1) {
+			fprintf(stderr, "iscsi-bench run: --net %s: %s\n", a.net, why);
+			suite_free(&su);
+			return 2;
+		}
+		o.net_ns3 = mode == NET_MODE_NS3;
+		snprintf(o.net_reason, sizeof(o.net_reason), "%s", o.net_ns3 ? why :
+		    strcmp(a.net, "loopback") == 0 ? "running with --net loopback" : why);
+		if (strcmp(a.net, "auto") == 0)
+			fprintf(stderr, "iscsi-bench run: --net auto: %s\n", why);
+		if (o.net_ns3)
+			(void)netns_sweep_stale();
 	}
-	snprintf(o.net_reason, sizeof(o.net_reason), "%s",
-	    strcmp(a.net, "auto") == 0 ? "auto picked loopback: the ns-3 link is "
-	    "not in this build yet" : "running with --net loopback");
-	if (strcmp(a.net, "auto") == 0)
-		fprintf(stderr, "iscsi-bench run: --net auto: %s\n", o.net_reason);
 
 	/* load, select, shard */
 	for (i = 0; i < su.n; i++) {

@@ -3,10 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "capture.h"
 #include "json.h"
+#include "netlink_ctl.h"
+#include "netns.h"
 #include "proc.h"
 #include "runner.h"
 #include "ytree.h"
@@ -148,6 +151,55 @@ write_file(const char *path, const char *text)
 	return fclose(f);
 }
 
+/*
+ * Apply the scenario's link faults at their times (seconds after the
+ * initiator started) while the initiator runs.
+ */
+static void
+run_link_faults(const struct scn *s, struct netlink *nl, struct proc *init,
+    int64_t deadline, struct verdicts *vs)
+{
+	int64_t start = proc_now_ms(), up_at[SCN_MAX_LIST];
+	size_t next = 0, i;
+	char what[96];
+
+	for (i = 0; i < SCN_MAX_LIST; i++)
+		up_at[i] = -1;
+	while (!proc_poll(init) && proc_now_ms() < deadline) {
+		int64_t now = proc_now_ms() - start;
+
+		while (next < s->nfaults && now >= (int64_t)(s->faults[next].at_s * 1000)) {
+			const struct scn_link_fault *f = &s->faults[next];
+			int rc = 0;
+
+			if (strcmp(f->action, "down") == 0) {
+				rc = netlink_down(nl, NS3LINK_DIR_BOTH);
+				if (f->duration_s > 0)
+					up_at[next] = now + (int64_t)(f->duration_s * 1000);
+			} else if (strcmp(f->action, "up") == 0)
+				rc = netlink_up(nl, NS3LINK_DIR_BOTH);
+			else if (strcmp(f->action, "loss") == 0)
+				rc = netlink_set_loss(nl, NS3LINK_DIR_BOTH, f->value);
+			else if (strcmp(f->action, "delay") == 0)
+				rc = netlink_set_delay(nl, (uint64_t)(f->value * 1000.0));
+			else if (strcmp(f->action, "rate") == 0)
+				rc = netlink_set_rate(nl, (uint64_t)(f->value * 1e6));
+			if (rc != 0) {
+				snprintf(what, sizeof(what), "link fault %zu applied", next + 1);
+				verdicts_add(vs, 0, what, "the ns-3 link refused '%s'",
+				    f->action);
+			}
+			next++;
+		}
+		for (i = 0; i < next; i++)
+			if (up_at[i] >= 0 && now >= up_at[i]) {
+				(void)netlink_up(nl, NS3LINK_DIR_BOTH);
+				up_at[i] = -1;
+			}
+		usleep(10000);
+	}
+}
+
 void
 run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r)
 {
@@ -155,6 +207,11 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 	char addrs[SCN_MAX_PORTALS][128], err[512], bin[700];
 	struct proc target, init;
 	struct capture cap = { 0 };
+	struct netlink nl = NETLINK_INITIALIZER;
+	char portal_args[SCN_MAX_PORTALS][160];
+	char *targv[2 * SCN_MAX_PORTALS];
+	int targc = 0, use_ns3 = 0;
+	const char *tns = NULL, *ins = NULL;
 	struct observation obs;
 	int64_t t0 = proc_now_ms(), deadline;
 	char *text = NULL;
@@ -175,6 +232,33 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 	}
 	deadline = t0 + (int64_t)s->timeout_s * 1000;
 
+	/* 0. the network: loopback, or two namespaces joined by the ns-3 link */
+	use_ns3 = o->net_ns3 && s->net != SCN_NET_LOOPBACK;
+	if (use_ns3) {
+		struct netlink_params lp;
+
+		memset(&lp, 0, sizeof(lp));
+		lp.delay_us = (uint64_t)(s->link_delay_ms * 1000.0);
+		lp.rate_bps = (uint64_t)(s->link_rate_mbit * 1e6);
+		lp.loss_i2t = lp.loss_t2i = s->link_loss;
+		lp.extra_addrs = s->nportals > 1 ? (unsigned)s->nportals - 1 : 0;
+		lp.seed = o->seed;
+		if (netns_cleanup_install() == -1 ||
+		    netlink_open(&nl, &lp, err, sizeof(err)) == -1) {
+			set_reason(r, RUN_ERROR, "ns-3 link: %s", err);
+			goto done;
+		}
+		tns = nl.nl_ns.np_name[NETNS_TARGET];
+		ins = nl.nl_ns.np_name[NETNS_INITIATOR];
+		for (i = 0; i < s->nportals; i++) {
+			snprintf(portal_args[i], sizeof(portal_args[i]), "%s=%s:3260",
+			    s->portals[i], i == 0 ? nl.nl_ns.np_addr[NETNS_TARGET] :
+			    nl.nl_ns.np_extra[i - 1]);
+			targv[targc++] = "--portal-address";
+			targv[targc++] = portal_args[i];
+		}
+	}
+
 	/* 1. the target, from the same scenario file */
 	snprintf(out, sizeof(out), "%s/target.out", r->dir);
 	snprintf(errp, sizeof(errp), "%s/target.err", r->dir);
@@ -182,9 +266,18 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 	snprintf(bin, sizeof(bin), "%s/iscsi-target-sim", o->bindir);
 	remove(faults);
 	{
-		char *argv[] = { bin, "--scenario", (char *)s->path, "--fault-log",
-		    faults, NULL };
-		if (proc_start(&target, "target", argv, out, errp, NULL, NULL, err,
+		char *argv[8 + 2 * SCN_MAX_PORTALS];
+		int k = 0, m;
+
+		argv[k++] = bin;
+		argv[k++] = "--scenario";
+		argv[k++] = (char *)s->path;
+		argv[k++] = "--fault-log";
+		argv[k++] = faults;
+		for (m = 0; m < targc; m++)
+			argv[k++] = targv[m];
+		argv[k] = NULL;
+		if (proc_start(&target, "target", argv, out, errp, tns, NULL, err,
 		    sizeof(err)) == -1) {
 			set_reason(r, RUN_ERROR, "%s", err);
 			goto done;
@@ -212,8 +305,8 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 				off += (size_t)snprintf(filter + off, sizeof(filter) - off,
 				    "%stcp port %s", off ? " or " : "", port);
 		snprintf(path, sizeof(path), "%s/capture.pcapng", r->dir);
-		if (capture_start(&cap, "lo", filter, path, NULL, err,
-		    sizeof(err)) == 0)
+		if (capture_start(&cap, use_ns3 ? NETNS_TAP_NAME : "lo", filter,
+		    path, tns, err, sizeof(err)) == 0)
 			snprintf(r->capture, sizeof(r->capture), "%s", path);
 		else
 			snprintf(r->capture, sizeof(r->capture), "not captured: %s", err);
@@ -239,7 +332,7 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 		{
 			char *argv[] = { bin, "--json", "--events", events, "--script",
 			    script, NULL };
-			if (proc_start(&init, "initiator", argv, out, errp, NULL, NULL,
+			if (proc_start(&init, "initiator", argv, out, errp, ins, NULL,
 			    err, sizeof(err)) == -1) {
 				if (cap.running)
 					(void)capture_stop(&cap);
@@ -257,7 +350,7 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 				break;
 		argv[i] = NULL;
 		if (i < s->ncommand ||
-		    proc_start(&init, "initiator", argv, out, errp, NULL, NULL, err,
+		    proc_start(&init, "initiator", argv, out, errp, ins, NULL, err,
 		    sizeof(err)) == -1) {
 			while (i-- > 0)
 				free(argv[i]);
@@ -270,6 +363,8 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 		for (i = 0; i < s->ncommand; i++)
 			free(argv[i]);
 	}
+	if (use_ns3 && s->nfaults > 0)
+		run_link_faults(s, &nl, &init, deadline, &r->verdicts);
 	if (!proc_wait(&init, deadline - proc_now_ms())) {
 		proc_stop(&init, 1000);
 		verdicts_add(&r->verdicts, 0, "initiator finished in time",
@@ -303,6 +398,8 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 			break;
 		}
 done:
+	if (use_ns3)
+		(void)netlink_close(&nl);
 	free(text);
 	obs_free(&obs);
 	r->seconds = (double)(proc_now_ms() - t0) / 1000.0;
