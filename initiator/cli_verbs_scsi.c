@@ -181,7 +181,7 @@ trimmed(struct cli *c, const char *key, const uint8_t *p, size_t n)
 uint32_t
 cli_scsi_inquiry(struct cli *c, int argc, char **argv)
 {
-	struct ini_session *s = cli_session(c, argv[1]);
+	struct ini_session *s;
 	struct ini_scsi_result r;
 	uint64_t lun, evpd, page, len = 0xff;
 	uint8_t cdb[16], *buf;
@@ -196,7 +196,7 @@ cli_scsi_inquiry(struct cli *c, int argc, char **argv)
 	if (argc > 5 && !cli_is_default(argv[5]) &&
 	    (!cli_parse_u64(argv[5], INQUIRY_MAX, &len) || len == 0))
 		return cli_bad_arg(c, "Length", argv[5], "expected 1-8192");
-	if (s == NULL)
+	if ((s = cli_session(c, argv[1])) == NULL)
 		return ISDSC_INVALID_SESSION_ID;
 	if ((buf = calloc(1, len)) == NULL)
 		return ISDSC_OUT_OF_RESOURCES;
@@ -248,7 +248,7 @@ capacity(struct cli *c, struct ini_session *s, uint64_t lun, bool wmi,
 uint32_t
 cli_read_capacity(struct cli *c, int argc, char **argv)
 {
-	struct ini_session *s = cli_session(c, argv[1]);
+	struct ini_session *s;
 	struct ini_capacity cap;
 	struct ini_scsi_result r;
 	uint64_t lun;
@@ -257,7 +257,7 @@ cli_read_capacity(struct cli *c, int argc, char **argv)
 	(void)argc;
 	if (!lun_arg(c, argv[2], &lun))
 		return ISDSC_INVALID_PARAMETER;
-	if (s == NULL)
+	if ((s = cli_session(c, argv[1])) == NULL)
 		return ISDSC_INVALID_SESSION_ID;
 	memset(&cap, 0, sizeof(cap));
 	rc = capacity(c, s, lun, true, &cap, &r);
