@@ -69,6 +69,22 @@ bad_option(const char *opt, const char *why)
 	return CLI_EXIT_USAGE;
 }
 
+static bool
+known_value_option(const char *o)
+{
+	static const char *const named[] = { "--events", "--script",
+	    "--chap-algorithms", "--immediate-data", "--initial-r2t" };
+	size_t k;
+
+	for (k = 0; k < sizeof(named) / sizeof(named[0]); k++)
+		if (strcmp(o, named[k]) == 0)
+			return true;
+	for (k = 0; k < sizeof(num_opts) / sizeof(num_opts[0]); k++)
+		if (strcmp(o, num_opts[k].name) == 0)
+			return true;
+	return false;
+}
+
 static int
 yes_no(const char *opt, const char *v, bool *out)
 {
@@ -113,8 +129,13 @@ main(int argc, char **argv)
 			debug = true;
 			continue;
 		}
+		if (!known_value_option(o)) {
+			fprintf(stderr, "iscsi-initiator: unknown option '%s'\n", o);
+			usage(stderr);
+			return CLI_EXIT_USAGE;
+		}
 		if (val == NULL)
-			return bad_option(o, "unknown option or missing value");
+			return bad_option(o, "needs a value");
 		if (strcmp(o, "--events") == 0)
 			events = val;
 		else if (strcmp(o, "--script") == 0)
@@ -131,12 +152,6 @@ main(int argc, char **argv)
 			for (k = 0; k < sizeof(num_opts) / sizeof(num_opts[0]); k++)
 				if (strcmp(o, num_opts[k].name) == 0)
 					break;
-			if (k == sizeof(num_opts) / sizeof(num_opts[0])) {
-				fprintf(stderr, "iscsi-initiator: unknown option "
-				    "'%s'\n", o);
-				usage(stderr);
-				return CLI_EXIT_USAGE;
-			}
 			if (!cli_parse_u64(val, UINT32_MAX, &v))
 				return bad_option(o, "expected a number");
 			*(uint32_t *)((char *)&cfg + num_opts[k].off) = (uint32_t)v;
