@@ -19,6 +19,7 @@ static void	c_connected(struct ini_conn *, uint32_t);
 static void	c_connect_failed(struct ini_conn *, uint32_t);
 static void	c_logged_in(struct ini_conn *, uint32_t);
 static void	c_login_failed(struct ini_conn *, uint32_t);
+static void	c_login_dropped(struct ini_conn *, uint32_t);
 static void	c_redirect(struct ini_conn *, uint32_t);
 static void	c_logout(struct ini_conn *, uint32_t);
 static void	c_async_logout(struct ini_conn *, uint32_t);
@@ -42,7 +43,7 @@ static const struct conn_fsm_row {
 	{ INI_S4_IN_LOGIN, INI_CEV_LOGIN_OK, INI_S5_LOGGED_IN, c_logged_in, "T5" },
 	{ INI_S4_IN_LOGIN, INI_CEV_LOGIN_FAILED, INI_S1_FREE, c_login_failed,
 	    "T7" },
-	{ INI_S4_IN_LOGIN, INI_CEV_TRANSPORT_LOST, INI_S1_FREE, c_login_failed,
+	{ INI_S4_IN_LOGIN, INI_CEV_TRANSPORT_LOST, INI_S1_FREE, c_login_dropped,
 	    "T7" },
 	/* redirect: T7 (login ends, transport closed) then T1 to the new portal */
 	{ INI_S4_IN_LOGIN, INI_CEV_REDIRECT, INI_S2_XPT_WAIT, c_redirect,
@@ -329,13 +330,19 @@ c_logged_in(struct ini_conn *c, uint32_t a)
 }
 
 static void
+c_login_dropped(struct ini_conn *c, uint32_t err)
+{
+	(void)err;
+	/* transport lost in login: event 59 */
+	ini_login_on_closed(c);
+	c->sess->last_retryable = true;
+	c_login_failed(c, c->login.isdsc != 0 ? c->login.isdsc :
+	    ISDSC_CONNECTION_FAILED);
+}
+
+static void
 c_login_failed(struct ini_conn *c, uint32_t isdsc)
 {
-	if (isdsc == 0) {
-		/* transport lost in login: event 59 */
-		ini_login_on_closed(c);
-		isdsc = c->login.isdsc;
-	}
 	close_deliberately(c);
 	evtimer_disarm(c->sess->node->loop, &c->login.timer);
 	ini_session_post(c->sess, INI_SEV_LOGIN_FAILED, isdsc);

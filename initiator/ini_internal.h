@@ -297,6 +297,9 @@ const char *ini_login_state_name(enum ini_login_state);
 int	ini_login_send(struct ini_conn *, bool transit, uint8_t csg,
 	    uint8_t nsg);
 void	ini_login_fail(struct ini_conn *, uint32_t isdsc);
+/* ini_login_oper.c */
+void	ini_login_operational(struct ini_conn *, const struct pdu *,
+	    const struct text_list *);
 
 /* ini_login_auth.c: return false when the login failed (already reported) */
 bool	ini_auth_prepare(struct ini_conn *);
