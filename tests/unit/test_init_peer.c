@@ -342,7 +342,7 @@ write_data(struct fpeer *f, uint32_t off, const uint8_t *d, uint32_t n)
 {
 	size_t at = (size_t)f->w_lba * FPEER_BLOCK + off;
 
-	if (at + n <= sizeof(f->disk))
+	if (n > 0 && at + n <= sizeof(f->disk))
 		memcpy(f->disk + at, d, n);
 	f->w_got += n;
 }
@@ -455,16 +455,26 @@ on_nop_out(struct fpeer *f, const struct pdu *p)
 static void
 on_text(struct fpeer *f, const struct pdu *p)
 {
-	char buf[160];
+	char buf[256];
 	struct pdu r;
 	int n;
 
 	f->texts++;
 	if (!p->immediate)
 		f->expcmdsn = p->u.text_req.cmdsn + 1;
-	n = snprintf(buf, sizeof(buf), "TargetName=iqn.2024-01.org.example:fake"
-	    "%cTargetAddress=127.0.0.1:%u,1%cTargetName=Bad_Name%c", 0, f->port,
-	    0, 0);
+	if (p->data_len > 0 && memmem(p->data, p->data_len,
+	    "MaxRecvDataSegmentLength", 24) != NULL)
+		n = snprintf(buf, sizeof(buf), "MaxRecvDataSegmentLength=8192%c",
+		    0);
+	else if (f->second_port != 0)
+		n = snprintf(buf, sizeof(buf), "TargetName=iqn.2024-01.org.example:"
+		    "fake%cTargetAddress=127.0.0.1:%u,1%cTargetAddress=127.0.0.1:"
+		    "%u,1%cTargetName=Bad_Name%c", 0, f->port, 0, f->second_port,
+		    0, 0);
+	else
+		n = snprintf(buf, sizeof(buf), "TargetName=iqn.2024-01.org.example:"
+		    "fake%cTargetAddress=127.0.0.1:%u,1%cTargetName=Bad_Name%c", 0,
+		    f->port, 0, 0);
 	pdu_init(&r, PDU_OP_TEXT_RSP);
 	r.final = true;
 	r.itt = p->itt;
@@ -540,6 +550,10 @@ fenv_sink(void *arg, const struct evrec *ev)
 	x->id = ev->ev_event->id;
 	x->status = ev->ev_final_status;
 	snprintf(x->session, sizeof(x->session), "%s", ev->ev_session);
+	x->nstrings = ev->ev_nstrings;
+	if (ev->ev_nstrings > 0)
+		snprintf(x->last_string, sizeof(x->last_string), "%s",
+		    ev->ev_strings[ev->ev_nstrings - 1]);
 	n = evrec_dump(ev, x->dump, sizeof(x->dump));
 	x->dump_len = n > 0 ? (size_t)n : 0;
 }

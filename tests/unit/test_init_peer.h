@@ -57,6 +57,7 @@ struct fpeer {
 	bool		 ignore_nops;
 	int		 drop_after_cmds;	/* close when the Nth command comes */
 	bool		 stop_listening_on_drop;
+	uint16_t	 second_port;		/* another SendTargets address */
 	fpeer_hook	*hook;
 	void		*arg;
 	/* what happened */
@@ -88,6 +89,8 @@ struct fenv_event {
 	uint8_t		dump[FENV_DUMP];
 	size_t		dump_len;
 	char		session[EVREC_ID_MAX + 1];
+	unsigned	nstrings;
+	char		last_string[128];
 };
 
 struct fenv {
