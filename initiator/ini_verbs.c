@@ -111,8 +111,12 @@ ini_login(struct ini_node *n, const struct ini_login_req *req,
 	}
 	s = ini_session_new(n, name, false, &merged);
 	ini_login_opts_clear(&merged);
-	if (s == NULL)
+	if (s == NULL) {
+		/* event 2: no resources for a session */
+		ini_ev_simple(n, NULL, NULL, ISCSI_EV_NO_SESSION_RESOURCES,
+		    ISDSC_OUT_OF_RESOURCES);
 		return ISDSC_OUT_OF_RESOURCES;
+	}
 	if (req->host != NULL) {
 		/* a portal given in the call: no hopping (seed) */
 		if (!add_portal(s, req->host, req->port)) {
@@ -288,8 +292,12 @@ ini_scsi_ex(struct ini_node *n, struct ini_session *s,
 	if (cmd->cdblen == 0 || cmd->cdblen > 16 ||
 	    (cmd->inlen > 0 && cmd->outlen > 0))
 		return ISDSC_INVALID_PARAMETER;	/* no bidirectional commands yet */
-	if ((t = ini_task_new(s, cmd, op_done, &o)) == NULL)
+	if ((t = ini_task_new(s, cmd, op_done, &o)) == NULL) {
+		/* event 57: no resources for the request */
+		ini_ev_simple(n, s, s->conn, ISCSI_EV_NO_IO_RESOURCES,
+		    ISDSC_OUT_OF_RESOURCES);
 		return ISDSC_OUT_OF_RESOURCES;
+	}
 	ini_task_submit(t);
 	bound = (uint64_t)n->cfg.scsi_timeout_ms + 3ull * n->cfg.tmf_timeout_ms +
 	    recovery_bound_ms(s);
