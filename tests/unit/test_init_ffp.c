@@ -475,6 +475,98 @@ test_ffp_event24_opcode(void)
 	fenv_teardown(&E);
 }
 
+static bool
+ou_hook(struct fpeer *f, const struct pdu *p)
+{
+	struct pdu r;
+
+	if (p->opcode != PDU_OP_SCSI_CMD || hook_calls++ > 0)
+		return false;
+	f->expcmdsn = p->u.scsi_cmd.cmdsn + 1;
+	pdu_init(&r, PDU_OP_SCSI_RSP);
+	r.itt = p->itt;
+	r.u.scsi_rsp.overflow = r.u.scsi_rsp.underflow = true;	/* 11.4.1 */
+	fpeer_fill_sn(f, &r.u.scsi_rsp.statsn, &r.u.scsi_rsp.expcmdsn,
+	    &r.u.scsi_rsp.maxcmdsn);
+	fpeer_send(f, &r);
+	return true;
+}
+
+/* Seed events 21 (DataSegmentLength over our MaxRecvDataSegmentLength)
+ * and 23 (an illegal field: O and U both set); ERL 0 recovery follows. */
+static void
+test_ffp_events_21_23(void)
+{
+	struct ini_session *s = NULL;
+	const struct fenv_event *ev;
+	uint8_t bhs[PDU_BHS_LEN];
+	const uint8_t *d;
+	size_t n;
+
+	SETUP();
+	CU_ASSERT_EQUAL_FATAL(fenv_login(&E, &s), INI_ISDSC_OK);
+	memset(bhs, 0, sizeof(bhs));
+	bhs[0] = PDU_OP_NOP_IN;
+	bhs[1] = 0x80;
+	put_be24(bhs + 5, 0x800000);		/* 8 MiB > 256 KiB */
+	memset(bhs + 16, 0xff, 8);		/* ITT, TTT reserved */
+	iconn_send_raw(&E.peer.c, bhs, sizeof(bhs));
+	CU_ASSERT_EQUAL(ini_wait_event(E.node, ISCSI_EV_DATA_SEGMENT_TOO_LONG,
+	    1000), INI_ISDSC_OK);
+	CU_ASSERT_EQUAL(tur(s), INI_ISDSC_OK);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_RECONNECTED), 1);
+
+	E.peer.hook = ou_hook;
+	CU_ASSERT_EQUAL(tur(s), INI_ISDSC_OK);		/* retried */
+	ev = fenv_event(&E, ISCSI_EV_INVALID_PDU);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+	d = fenv_data(ev, &n);
+	CU_ASSERT_EQUAL(n, PDU_BHS_LEN);
+	CU_ASSERT_EQUAL(d[0], PDU_OP_SCSI_RSP);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_RECONNECTED), 2);
+	fenv_teardown(&E);
+}
+
+static bool
+zero_r2t_hook(struct fpeer *f, const struct pdu *p)
+{
+	struct pdu r;
+
+	if (p->opcode != PDU_OP_SCSI_CMD || p->u.scsi_cmd.cdb[0] != 0x2a ||
+	    hook_calls++ > 0)
+		return false;
+	f->expcmdsn = p->u.scsi_cmd.cmdsn + 1;
+	pdu_init(&r, PDU_OP_R2T);
+	r.itt = p->itt;
+	r.u.r2t.ttt = 9;
+	r.u.r2t.ddtl = 0;		/* RFC 7143 11.8.6: must not be 0 */
+	fpeer_fill_sn(f, NULL, &r.u.r2t.expcmdsn, &r.u.r2t.maxcmdsn);
+	fpeer_send(f, &r);
+	return true;
+}
+
+/* An R2T the decoder rejects (DDTL 0) is event 28 too, not 23. */
+static void
+test_ffp_event28_field(void)
+{
+	static uint8_t data[8192];
+	struct ini_session *s = NULL;
+	uint8_t cdb[16];
+
+	SETUP();
+	E.cfg.immediate_data = false;
+	E.cfg.initial_r2t = true;
+	E.peer.local.value[KEYS_INITIAL_R2T] = "Yes";
+	CU_ASSERT_EQUAL_FATAL(fenv_login(&E, &s), INI_ISDSC_OK);
+	E.peer.hook = zero_r2t_hook;
+	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, ini_cdb_write10(cdb, 0,
+	    sizeof(data) / 512, 0), NULL, 0, data, sizeof(data), NULL),
+	    INI_ISDSC_OK);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INVALID_R2T), 1);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INVALID_PDU), 0);
+	fenv_teardown(&E);
+}
+
 static CU_TestInfo ffp_tests[] = {
 	{ "rfc7143_13_10_immediate_unsolicited_r2t", test_ffp_write_read },
 	{ "rfc7143_11_7_underflow_and_sense", test_ffp_underflow_and_sense },
@@ -486,6 +578,8 @@ static CU_TestInfo ffp_tests[] = {
 	{ "seed_event28_invalid_r2t", test_ffp_event28_r2t },
 	{ "seed_events9_49_39_timeouts", test_ffp_scsi_timeout_tmf },
 	{ "seed_event24_invalid_opcode", test_ffp_event24_opcode },
+	{ "seed_events21_23_format", test_ffp_events_21_23 },
+	{ "seed_event28_r2t_field", test_ffp_event28_field },
 	CU_TEST_INFO_NULL
 };
 UNIT_SUITE("initiator", "ffp", ffp_tests)

@@ -5,6 +5,7 @@
 
 #include "bytes.h"
 #include "catalog.h"
+#include "chap.h"
 #include "sock.h"
 #include "test_init_peer.h"
 
@@ -126,6 +127,8 @@ fpeer_stop(struct fpeer *f)
 	if (f->neg_init)
 		keys_neg_free(&f->neg);
 	f->neg_init = false;
+	free(f->chap_offer);
+	f->chap_offer = NULL;
 }
 
 /* ---- login ---------------------------------------------------------------- */
@@ -213,6 +216,50 @@ login_rsp(struct fpeer *f, const struct pdu *req, struct text_builder *b,
 		    f->neg.params.c.data_digest == KEYS_DIGEST_CRC32C);
 }
 
+/* CHAP as a target (RFC 7143 12.1.3): algorithm 5, our challenge, the
+ * initiator's response checked, a response to its challenge (mutual). */
+static bool
+chap_answer(struct fpeer *f, const struct text_list *l, struct text_builder *b)
+{
+	const struct text_pair *a = text_list_find(l, "CHAP_A");
+	const struct text_pair *r = text_list_find(l, "CHAP_R");
+	const struct text_pair *i = text_list_find(l, "CHAP_I");
+	const struct text_pair *c = text_list_find(l, "CHAP_C");
+	uint8_t chal[CHAP_CHALLENGE_MAX], resp[CHAP_DIGEST_MAX], id;
+	char hex[2 * CHAP_CHALLENGE_MAX + 3];
+	size_t clen, rlen;
+
+	if (a != NULL) {
+		f->chap_offer = strdup(a->value);
+		text_builder_add(b, "CHAP_A", f->chap_a != NULL ? f->chap_a : "5");
+		text_builder_add(b, "CHAP_I", f->chap_i != NULL ? f->chap_i : "7");
+		text_builder_add(b, "CHAP_C", f->chap_c != NULL ? f->chap_c :
+		    "0x00112233445566778899aabbccddeeff");
+		return true;
+	}
+	if (r == NULL)
+		return true;
+	binval_decode("0x00112233445566778899aabbccddeeff", 34, chal,
+	    sizeof(chal), &clen, NULL, NULL);
+	f->chap_ok = chap_verify_text(CHAP_ALG_MD5, 7,
+	    (const uint8_t *)f->chap_secret, strlen(f->chap_secret), chal, clen,
+	    r->value, r->valuelen) == CHAP_OK;
+	if (!f->chap_ok)
+		return false;
+	if (i != NULL && c != NULL) {
+		chap_identifier_parse(i->value, i->valuelen, &id);
+		binval_decode(c->value, c->valuelen, chal, sizeof(chal), &clen,
+		    NULL, NULL);
+		chap_response(CHAP_ALG_MD5, id, (const uint8_t *)f->mutual_secret,
+		    strlen(f->mutual_secret), chal, clen, resp, sizeof(resp),
+		    &rlen);
+		chap_value_encode(resp, rlen, BINVAL_HEX, hex, sizeof(hex));
+		text_builder_add(b, "CHAP_N", "fake");
+		text_builder_add(b, "CHAP_R", f->chap_r != NULL ? f->chap_r : hex);
+	}
+	return true;
+}
+
 static void
 on_login(struct fpeer *f, const struct pdu *p)
 {
@@ -247,8 +294,16 @@ on_login(struct fpeer *f, const struct pdu *p)
 	if (q->csg == PDU_STAGE_SECURITY) {
 		if (text_list_find(&l, "AuthMethod") != NULL && !f->no_auth_method)
 			text_builder_add(&b, "AuthMethod", f->auth_answer != NULL ?
-			    f->auth_answer : "None");
-		text_builder_add(&b, "TargetPortalGroupTag", "1");
+			    f->auth_answer : f->chap ? "CHAP" : "None");
+		if (f->chap && !chap_answer(f, &l, &b)) {
+			text_list_free(&l);
+			text_builder_reset(&b);
+			login_rsp(f, p, &b, 2, 1);	/* authentication failure */
+			text_builder_free(&b);
+			return;
+		}
+		if (text_list_find(&l, "AuthMethod") != NULL)	/* once */
+			text_builder_add(&b, "TargetPortalGroupTag", "1");
 	} else {
 		if (f->neg.stage == KEYS_STAGE_SECURITY) {
 			f->neg.stage = KEYS_STAGE_OPERATIONAL;

@@ -58,6 +58,13 @@ struct fpeer {
 	int		 drop_after_cmds;	/* close when the Nth command comes */
 	bool		 stop_listening_on_drop;
 	uint16_t	 second_port;		/* another SendTargets address */
+	bool		 chap;			/* require CHAP (MD5, id 7) */
+	const char	*chap_a, *chap_i, *chap_c;	/* answer overrides */
+	const char	*chap_r;		/* mutual: CHAP_R override */
+	const char	*chap_secret;		/* the initiator must use */
+	const char	*mutual_secret;		/* we answer with */
+	bool		 chap_ok;		/* last CHAP_R verified */
+	char		*chap_offer;		/* CHAP_A the initiator sent */
 	fpeer_hook	*hook;
 	void		*arg;
 	/* what happened */
