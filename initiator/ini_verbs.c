@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "ini_internal.h"
+#include "scsi.h"
 
 struct op {
 	bool		done;
@@ -331,22 +332,18 @@ ini_scsi(struct ini_node *n, struct ini_session *s, uint64_t lun,
 }
 
 /* SAM-5 4.7: single level, peripheral (0-255) or flat space (to 16383). */
+/* Larger values are taken as an 8-byte LUN already encoded. */
 uint64_t
 ini_lun_encode(uint64_t lun)
 {
-	if (lun <= 0xff)
-		return lun << 48;
-	if (lun <= 0x3fff)
-		return (0x4000ull | lun) << 48;
-	return lun;
+	return lun <= SCSI_LUN_MAX_FLAT ? scsi_lun_encode((uint16_t)lun) : lun;
 }
 
+/* The raw value when it is not a single-level LUN. */
 uint64_t
 ini_lun_decode(uint64_t wire)
 {
-	unsigned method = (unsigned)(wire >> 62);
+	uint16_t lun;
 
-	if ((wire & 0x0000ffffffffffffull) == 0 && method <= 1)
-		return (wire >> 48) & 0x3fff;
-	return wire;
+	return scsi_lun_decode(wire, &lun) == SCSI_OK ? lun : wire;
 }

@@ -8,7 +8,7 @@
 
 #include "bytes.h"
 #include "catalog.h"
-#include "ini_scsi_cdb.h"
+#include "scsi.h"
 #include "test_init_peer.h"
 #include "unit.h"
 
@@ -25,7 +25,7 @@ tur(struct ini_session *s)
 {
 	uint8_t cdb[16];
 
-	return ini_scsi(E.node, s, 1, cdb, ini_cdb_test_unit_ready(cdb), NULL, 0,
+	return ini_scsi(E.node, s, 1, cdb, scsi_cdb_test_unit_ready(cdb), NULL, 0,
 	    NULL, 0, NULL);
 }
 
@@ -34,7 +34,7 @@ read_cap(struct ini_session *s, uint8_t *buf, struct ini_scsi_result *r)
 {
 	uint8_t cdb[16];
 
-	return ini_scsi(E.node, s, 1, cdb, ini_cdb_read_capacity10(cdb), buf, 8,
+	return ini_scsi(E.node, s, 1, cdb, scsi_cdb_read_capacity10(cdb), buf, 8,
 	    NULL, 0, r);
 }
 
@@ -55,14 +55,14 @@ test_ffp_write_read(void)
 	CU_ASSERT_EQUAL_FATAL(fenv_login(&E, &s), INI_ISDSC_OK);
 	for (i = 0; i < sizeof(pat); i++)
 		pat[i] = (uint8_t)(i * 7 + (i >> 9));
-	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, ini_cdb_write10(cdb, 4,
+	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, scsi_cdb_write10(cdb, 4,
 	    sizeof(pat) / 512, 0), NULL, 0, pat, sizeof(pat), &r), INI_ISDSC_OK);
 	CU_ASSERT_EQUAL(E.peer.immediate_bytes, 65536);	/* target MRDSL */
 	CU_ASSERT_EQUAL(E.peer.unsolicited_bytes, 65536); /* up to FBL */
 	CU_ASSERT_EQUAL(E.peer.data_outs, 1 + 2);	/* 1 unsol + R2T burst */
 	CU_ASSERT_EQUAL(memcmp(E.peer.disk + 4 * 512, pat, sizeof(pat)), 0);
 	memset(back, 0, sizeof(back));
-	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, ini_cdb_read10(cdb, 4,
+	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, scsi_cdb_read10(cdb, 4,
 	    sizeof(back) / 512, 0), back, sizeof(back), NULL, 0, &r),
 	    INI_ISDSC_OK);
 	CU_ASSERT_EQUAL(r.data_len, sizeof(back));
@@ -81,7 +81,7 @@ test_ffp_underflow_and_sense(void)
 
 	SETUP();
 	CU_ASSERT_EQUAL_FATAL(fenv_login(&E, &s), INI_ISDSC_OK);
-	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, ini_cdb_inquiry(cdb, 0, 0,
+	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, scsi_cdb_inquiry(cdb, 0, 0,
 	    255), buf, 255, NULL, 0, &r), INI_ISDSC_OK);
 	CU_ASSERT_EQUAL(r.data_len, 36);
 	CU_ASSERT_TRUE(r.underflow);
@@ -373,7 +373,7 @@ test_ffp_event28_r2t(void)
 	CU_ASSERT_EQUAL_FATAL(fenv_login(&E, &s), INI_ISDSC_OK);
 	E.peer.hook = bad_r2t_hook;
 	memset(data, 0x5a, sizeof(data));
-	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, ini_cdb_write10(cdb, 0,
+	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, scsi_cdb_write10(cdb, 0,
 	    sizeof(data) / 512, 0), NULL, 0, data, sizeof(data), NULL),
 	    INI_ISDSC_OK);
 	ev = fenv_event(&E, ISCSI_EV_INVALID_R2T);
@@ -559,7 +559,7 @@ test_ffp_event28_field(void)
 	E.peer.local.value[KEYS_INITIAL_R2T] = "Yes";
 	CU_ASSERT_EQUAL_FATAL(fenv_login(&E, &s), INI_ISDSC_OK);
 	E.peer.hook = zero_r2t_hook;
-	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, ini_cdb_write10(cdb, 0,
+	CU_ASSERT_EQUAL(ini_scsi(E.node, s, 1, cdb, scsi_cdb_write10(cdb, 0,
 	    sizeof(data) / 512, 0), NULL, 0, data, sizeof(data), NULL),
 	    INI_ISDSC_OK);
 	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INVALID_R2T), 1);

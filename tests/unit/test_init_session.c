@@ -9,7 +9,7 @@
 
 #include "bytes.h"
 #include "catalog.h"
-#include "ini_scsi_cdb.h"
+#include "scsi.h"
 #include "test_init_peer.h"
 #include "unit.h"
 
@@ -23,7 +23,7 @@ tur(struct ini_session *s)
 {
 	uint8_t cdb[16];
 
-	return ini_scsi(E.node, s, 1, cdb, ini_cdb_test_unit_ready(cdb), NULL, 0,
+	return ini_scsi(E.node, s, 1, cdb, scsi_cdb_test_unit_ready(cdb), NULL, 0,
 	    NULL, 0, NULL);
 }
 
