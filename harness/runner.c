@@ -389,7 +389,7 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 		set_reason(r, RUN_ERROR, "unreadable run output: %s", err);
 		goto done;
 	}
-	expect_evaluate(s, &obs, &r->verdicts);
+	expect_evaluate(s, &obs, addrs, &r->verdicts);
 	r->status = r->verdicts.failed > 0 ? RUN_FAIL : RUN_PASS;
 	for (i = 0; i < r->verdicts.n; i++)
 		if (!r->verdicts.v[i].pass) {
