@@ -428,9 +428,12 @@ on_framer_event(void *arg, enum framer_event ev, uint64_t frame,
 	(void)frame;
 	switch (ev) {
 	case FRAMER_EV_LOST_GAP:
-		ana_report(a, c, dir, ANA_CHK_FRAMING_LOST, NULL, "%s after a "
-		    "capture gap (%llu buffered bytes dropped)",
-		    framer_event_text(ev), (unsigned long long)bytes);
+		/* the TCP_GAP finding says it; a cut PDU is worth a word */
+		if (bytes > 0)
+			ana_report(a, c, dir, ANA_CHK_TCP_GAP, NULL, "%s PDU "
+			    "cut by the gap: %llu bytes of it dropped",
+			    bhs != NULL ? pdu_opcode_name(op) : "a",
+			    (unsigned long long)bytes);
 		break;
 	case FRAMER_EV_LOST_HEADER:
 		if (bhs != NULL && !pdu_opcode_known(op))
@@ -444,9 +447,11 @@ on_framer_event(void *arg, enum framer_event ev, uint64_t frame,
 			    "DataSegmentLength %u)", framer_event_text(ev),
 			    bhs != NULL ? bhs[0] : 0, bhs != NULL ? bhs[4] : 0,
 			    bhs != NULL ? get_be24(bhs + 5) : 0);
+		ana_ffp_lost(c, dir);
 		break;
 	case FRAMER_EV_LOST_HDIGEST:
-		break;		/* reported with the PDU */
+		ana_ffp_lost(c, dir);	/* reported with the PDU */
+		break;
 	case FRAMER_EV_RESYNC:
 		c->pub.resyncs++;
 		ana_report(a, c, dir, ANA_CHK_RESYNC, NULL, "%s (%s) after "
@@ -506,6 +511,7 @@ on_tcp_gap(void *arg, uint32_t seq, uint64_t len, uint64_t frame,
 	    (uint32_t)(seq - c->tcp[dir].isn + len - 1),
 	    (unsigned long long)frame, tcp_gap_text(why));
 	framer_gap(&c->fr[dir], len, frame);
+	ana_ffp_lost(c, dir);
 }
 
 static void
@@ -529,6 +535,10 @@ on_tcp_end(void *arg, bool reset, uint64_t frame)
 
 	framer_end(&c->fr[dir], frame);
 	c->ended[dir] = true;
+	if (!c->closer_known) {
+		c->closer_known = true;
+		c->closer = dir;
+	}
 	if (reset)
 		c->pub.reset = true;
 	if ((c->ended[0] || c->ended[1]) && !c->pub.closed) {
@@ -767,6 +777,16 @@ ana_packet(struct ana *a, double time, const uint8_t *data, size_t caplen,
 				c->detected = true;
 				c->fr[0].synced = true;
 				framer_set_digests(&c->fr[0], false, false);
+				/* its ACK says where the target's stream starts */
+				if (t.flags & PKT_TCP_ACK) {
+					c->tcp[1].started = true;
+					c->tcp[1].next_seq = t.ack;
+					c->tcp[1].isn = t.ack - 1;
+					c->tcp[1].first_frame = a->frame;
+					c->fr[1].synced = true;
+					framer_set_digests(&c->fr[1], false,
+					    false);
+				}
 				/* the stream starts here (the SYN went by) */
 				c->tcp[0].started = true;
 				c->tcp[0].next_seq = t.seq;

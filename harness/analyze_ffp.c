@@ -181,8 +181,9 @@ check_initiator_sn(struct ana_conn_int *c, const struct pdu *p)
 	struct ana_session_int *s = c->sess;
 	uint32_t sn;
 
+	/* not when the initiator acknowledged target bytes we never saw */
 	if (initiator_expstatsn(p, &sn) && c->statsn_known &&
-	    sn_gt(sn, c->exp_statsn))
+	    sn_gt(sn, c->exp_statsn) && !tcp_dir_behind_ack(&c->tcp[ANA_DIR_T2I]))
 		ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_EXPSTATSN, p,
 		    "%s ExpStatSN %u, the target has sent StatSN up to %u",
 		    pdu_opcode_name(p->opcode), sn, c->exp_statsn - 1);
@@ -326,7 +327,8 @@ task_for_response(struct ana_conn_int *c, const struct pdu *p)
 {
 	struct ana_task *t = ana_task_find(&c->tasks, p->itt);
 
-	if (t == NULL && c->pub.login_seen && !c->pub.midstream)
+	if (t == NULL && c->pub.login_seen && !c->pub.midstream &&
+	    !c->lost[ANA_DIR_I2T])
 		ana_report(c->ana, c, ANA_DIR_T2I, ANA_CHK_UNKNOWN_ITT, p,
 		    "%s for ITT 0x%08x: no such request outstanding",
 		    pdu_opcode_name(p->opcode), p->itt);
@@ -388,7 +390,8 @@ data_out(struct ana_conn_int *c, const struct pdu *p)
 	int i;
 
 	if (t == NULL) {
-		if (c->pub.login_seen && !c->pub.midstream)
+		if (c->pub.login_seen && !c->pub.midstream &&
+		    !c->lost[ANA_DIR_I2T])
 			ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_UNKNOWN_ITT, p,
 			    "Data-Out for ITT 0x%08x: no such command",
 			    p->itt);
@@ -403,11 +406,11 @@ data_out(struct ana_conn_int *c, const struct pdu *p)
 			ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_DATAOUT, p,
 			    "unsolicited Data-Out with InitialR2T=Yes (RFC 7143 "
 			    "13.10)");
-		if (d->datasn != t->unsol_datasn)
+		if (!t->unsure && d->datasn != t->unsol_datasn)
 			ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_DATASN, p,
 			    "unsolicited Data-Out DataSN %u, expected %u",
 			    d->datasn, t->unsol_datasn);
-		if ((sp == NULL || sp->data_pdu_in_order) &&
+		if (!t->unsure && (sp == NULL || sp->data_pdu_in_order) &&
 		    d->buffer_offset != t->unsol_next)
 			ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_DATAOUT, p,
 			    "unsolicited Data-Out offset %u, expected %u "
@@ -428,11 +431,13 @@ data_out(struct ana_conn_int *c, const struct pdu *p)
 		if (t->r2t[i].used && t->r2t[i].ttt == d->ttt)
 			break;
 	if (i == ANA_R2T_SLOTS) {
+		if (t->unsure)
+			return;
 		ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_DATAOUT, p,
 		    "Data-Out with TTT 0x%08x: no such R2T outstanding", d->ttt);
 		return;
 	}
-	if (d->datasn != t->r2t[i].datasn)
+	if (!t->unsure && d->datasn != t->r2t[i].datasn)
 		ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_DATASN, p,
 		    "Data-Out DataSN %u, expected %u in the sequence of TTT "
 		    "0x%08x", d->datasn, t->r2t[i].datasn, d->ttt);
@@ -442,7 +447,7 @@ data_out(struct ana_conn_int *c, const struct pdu *p)
 		ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_DATAOUT, p,
 		    "Data-Out offset %u + %u bytes outside the R2T's %u + %u",
 		    d->buffer_offset, len, t->r2t[i].off, t->r2t[i].len);
-	else if ((sp == NULL || sp->data_pdu_in_order) &&
+	else if (!t->unsure && (sp == NULL || sp->data_pdu_in_order) &&
 	    d->buffer_offset != t->r2t[i].off + t->r2t[i].got)
 		ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_DATAOUT, p,
 		    "Data-Out offset %u, expected %u (DataPDUInOrder=Yes)",
@@ -450,7 +455,7 @@ data_out(struct ana_conn_int *c, const struct pdu *p)
 	t->r2t[i].got += len;
 	t->r2t[i].datasn = d->datasn + 1;
 	if (p->final) {
-		if (t->r2t[i].got != t->r2t[i].len)
+		if (!t->unsure && t->r2t[i].got != t->r2t[i].len)
 			ana_report(c->ana, c, ANA_DIR_I2T, ANA_CHK_DATAOUT, p,
 			    "final Data-Out after %u of the %u bytes solicited",
 			    t->r2t[i].got, t->r2t[i].len);
@@ -473,7 +478,7 @@ r2t(struct ana_conn_int *c, const struct pdu *p)
 		ana_report(c->ana, c, ANA_DIR_T2I, ANA_CHK_R2T_INVALID, p,
 		    "R2T for a command without the W bit");
 	sn = t->read ? &t->datain_sn : &t->r2tsn;	/* bidi: shared */
-	if (r->r2tsn != *sn)
+	if (!t->unsure && r->r2tsn != *sn)
 		ana_report(c->ana, c, ANA_DIR_T2I, ANA_CHK_R2TSN, p,
 		    "R2TSN %u, expected %u", r->r2tsn, *sn);
 	*sn = r->r2tsn + 1;
@@ -515,7 +520,7 @@ data_in(struct ana_conn_int *c, const struct pdu *p)
 	if (p->dsl > 0 && !t->read)
 		ana_report(c->ana, c, ANA_DIR_T2I, ANA_CHK_TOO_MUCH_DATA, p,
 		    "Data-In for a command without the R bit");
-	if (d->datasn != t->datain_sn)
+	if (!t->unsure && d->datasn != t->datain_sn)
 		ana_report(c->ana, c, ANA_DIR_T2I, ANA_CHK_DATASN, p,
 		    "Data-In DataSN %u, expected %u", d->datasn, t->datain_sn);
 	t->datain_sn = d->datasn + 1;
@@ -523,8 +528,8 @@ data_in(struct ana_conn_int *c, const struct pdu *p)
 		ana_report(c->ana, c, ANA_DIR_T2I, ANA_CHK_TOO_MUCH_DATA, p,
 		    "offset %u + %u bytes beyond ExpectedDataTransferLength %u",
 		    d->buffer_offset, p->dsl, t->edtl);
-	else if ((sp == NULL || sp->data_pdu_in_order) && p->dsl > 0 &&
-	    d->buffer_offset != t->datain_bytes)
+	else if (!t->unsure && (sp == NULL || sp->data_pdu_in_order) &&
+	    p->dsl > 0 && d->buffer_offset != t->datain_bytes)
 		ana_report(c->ana, c, ANA_DIR_T2I, ANA_CHK_DATASN, p,
 		    "Data-In offset %u, expected %llu (DataPDUInOrder=Yes)",
 		    d->buffer_offset, (unsigned long long)t->datain_bytes);
@@ -546,7 +551,7 @@ scsi_response(struct ana_conn_int *c, const struct pdu *p)
 		    "GOOD status with a %u-byte data segment", p->dsl);
 	if (t == NULL)
 		return;
-	if (t->read && r->response == PDU_SCSI_RSP_COMPLETED &&
+	if (!t->unsure && t->read && r->response == PDU_SCSI_RSP_COMPLETED &&
 	    r->exp_datasn != t->datain_sn)
 		ana_report(c->ana, c, ANA_DIR_T2I, ANA_CHK_DATASN, p,
 		    "ExpDataSN %u, %u Data-In%s sent (RFC 7143 11.4.8)",
@@ -806,6 +811,23 @@ ana_ffp_pdu(struct ana_conn_int *c, enum ana_dir dir, const struct pdu *p,
 }
 
 void
+ana_ffp_lost(struct ana_conn_int *c, enum ana_dir dir)
+{
+	size_t i;
+	int k;
+
+	c->lost[dir] = true;
+	for (i = 0; i < c->tasks.cap; i++)
+		c->tasks.slot[i].unsure = true;
+	if (dir == ANA_DIR_T2I) {
+		c->statsn_known = false;
+		for (k = 0; k < ANA_TPINGS; k++)
+			c->tping[k].used = false;
+	} else if (c->sess != NULL && single_conn(c))
+		c->sess->cmdsn_known = false;
+}
+
+void
 ana_ffp_end(struct ana_conn_int *c, bool reset)
 {
 	struct ana *a = c->ana;
@@ -820,10 +842,17 @@ ana_ffp_end(struct ana_conn_int *c, bool reset)
 			ana_report(a, c, ANA_DIR_T2I, ANA_CHK_LOGIN_DROPPED, NULL,
 			    "connection %s during the login", reset ? "reset" :
 			    "closed");
-		else if (c->pub.ffp && !c->pub.logged_out)
+		else if (c->pub.ffp && !c->pub.logged_out &&
+		    c->closer == ANA_DIR_T2I)
 			ana_report(a, c, ANA_DIR_T2I, ANA_CHK_CONNECTION_LOST,
-			    NULL, "connection %s in Full Feature Phase without a "
-			    "Logout", reset ? "reset" : "closed");
+			    NULL, "target %s the connection in Full Feature Phase "
+			    "without a Logout", reset ? "reset" : "closed");
+		else if (c->pub.ffp && !c->pub.logged_out)
+			ana_report(a, c, ANA_DIR_I2T, ANA_CHK_LOGOUT, NULL,
+			    "initiator %s the connection without a Logout "
+			    "(RFC 7143 11.14)%s", reset ? "reset" : "closed",
+			    c->sess != NULL && c->sess->pub.discovery ?
+			    " (discovery session)" : "");
 	}
 	for (i = 0; i < c->tasks.cap; i++) {
 		struct ana_task *t = &c->tasks.slot[i];

@@ -28,6 +28,7 @@ struct ana_task {
 	uint64_t	 frame;
 	double		 time;
 	uint8_t		 cdb[PDU_CDB_LEN];
+	bool		 unsure;	/* a gap hid some of its PDUs */
 	uint32_t	 nop_crc;	/* NOP-Out ping data, to compare the echo */
 	uint32_t	 nop_len;
 	uint32_t	 datain_sn;	/* next DataSN (Data-In, shared with R2T for bidi) */
@@ -81,6 +82,9 @@ struct ana_conn_int {
 	bool		 detected;	/* found by its Login Request */
 	bool		 end_done;	/* ana_ffp_end ran */
 	bool		 logout_pending;	/* Logout Request not answered */
+	bool		 lost[2];	/* PDUs of this direction were missed */
+	bool		 closer_known;
+	enum ana_dir	 closer;	/* direction that ended first */
 	struct ana_login *login;	/* during login only */
 	bool		 statsn_known;
 	uint32_t	 exp_statsn;	/* next StatSN expected from the target */
@@ -157,5 +161,8 @@ void	ana_text_pdu(struct ana_conn_int *, enum ana_dir, const struct pdu *);
 void	ana_ffp_pdu(struct ana_conn_int *, enum ana_dir, const struct pdu *,
 	    const struct pdu_error *);
 void	ana_ffp_end(struct ana_conn_int *, bool reset);
+/* PDUs of dir were lost (capture gap, framing lost): forget what depends
+   on seeing all of them. */
+void	ana_ffp_lost(struct ana_conn_int *, enum ana_dir);
 
 #endif

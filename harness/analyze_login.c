@@ -699,9 +699,11 @@ login_response(struct ana_conn_int *c, struct ana_login *l, const struct pdu *p)
 
 	c->pub.login_class = r->status_class;
 	c->pub.login_detail = r->status_detail;
-	if (l->have_req) {
+	if (l->have_req)
 		ana_count_rtt(c->ana, ANA_RTT_LOGIN, c->ana->time - l->req_time,
 		    l->req_frame);
+	/* 11.13.5: with a failure status only the status is significant */
+	if (l->have_req && r->status_class == 0) {
 		if (p->itt != l->req_itt)
 			ana_report(c->ana, c, ANA_DIR_T2I, ANA_CHK_LOGIN_FIELD, p,
 			    "ITT 0x%08x, request had 0x%08x (RFC 7143 11.13)",

@@ -293,6 +293,10 @@ tcp_dir_ack(struct tcp_dir *d, uint32_t ack, uint64_t frame,
 {
 	uint32_t upto;
 
+	if (!d->acked_valid || sn_gt(ack, d->acked)) {
+		d->acked = ack;
+		d->acked_valid = true;
+	}
 	if (!d->started || d->ooo == NULL || !sn_gt(ack, d->next_seq))
 		return;
 	/* the peer has bytes we never saw: the hole will not be filled */
@@ -300,6 +304,15 @@ tcp_dir_ack(struct tcp_dir *d, uint32_t ack, uint64_t frame,
 	declare_gap(d, upto, frame, TCP_GAP_ACKED, ops, arg);
 	drain(d, ops, arg);
 	check_end(d, frame, ops, arg);
+}
+
+bool
+tcp_dir_behind_ack(const struct tcp_dir *d)
+{
+	uint32_t end = d->next_seq + (d->fin_seen && sn_ge(d->next_seq,
+	    d->fin_seq) ? 1 : 0);
+
+	return d->started && d->acked_valid && sn_gt(d->acked, end);
 }
 
 void

@@ -73,6 +73,8 @@ struct tcp_dir {
 	size_t		 ooo_bytes;
 	size_t		 ooo_max;
 	uint64_t	 first_frame;
+	bool		 acked_valid;
+	uint32_t	 acked;		/* highest ack the peer sent */
 	struct tcp_stats stats;
 };
 
@@ -94,6 +96,8 @@ int	tcp_dir_segment(struct tcp_dir *, const struct tcp_segment_in *,
 /* The other direction acknowledged `ack' (frame `frame'). */
 void	tcp_dir_ack(struct tcp_dir *, uint32_t ack, uint64_t frame,
 	    const struct tcp_ops *, void *arg);
+/* The peer acknowledged bytes not delivered yet (a hole or capture loss). */
+bool	tcp_dir_behind_ack(const struct tcp_dir *);
 /* End of capture: deliver what is queued, reporting the holes. */
 void	tcp_dir_flush(struct tcp_dir *, uint64_t frame, const struct tcp_ops *,
 	    void *arg);
