@@ -3,6 +3,7 @@
  * PDU framing -> checks.  Findings are kept (up to opts.findings_max) and
  * counted per check.
  */
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "pcap_pkt.h"
 
 #define HASH_INIT	256
+#define READ_BUFFER	(1 << 20)	/* stdio buffer for the capture file */
 
 /* ---- tables --------------------------------------------------------- */
 
@@ -867,11 +869,19 @@ ana_run_file(struct ana *a, const char *path, char *errbuf, size_t errsz)
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	pcap_t *p;
+	FILE *f;
 	int rc, lt, ret = 0;
 
-	p = pcap_open_offline(path, perr);
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(errbuf, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* big reads: the file is streamed once, front to back */
+	setvbuf(f, NULL, _IOFBF, READ_BUFFER);
+	p = pcap_fopen_offline(f, perr);	/* p owns f from here */
 	if (p == NULL) {
 		snprintf(errbuf, errsz, "%s: %s", path, perr);
+		fclose(f);
 		return -1;
 	}
 	lt = pcap_datalink(p);
