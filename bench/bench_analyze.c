@@ -384,6 +384,15 @@ main(int argc, char **argv)
 	if (mb < 2)
 		mb = 2;
 	snprintf(exe, sizeof(exe), "%s/iscsi-bench", bin);
+	{
+		char *hv[] = { exe, "analyze", "--help", NULL };
+
+		if (run_cmd(hv, &ra, 10) != 0 || !WIFEXITED(ra.status) ||
+		    WEXITSTATUS(ra.status) != 0) {
+			printf("skipped: %s has no analyze subcommand\n", exe);
+			return 0;
+		}
+	}
 	snprintf(big, sizeof(big), "%s/bench_analyze_%d.pcap", dir, (int)getpid());
 	snprintf(half, sizeof(half), "%s/bench_analyze_%d_half.pcap", dir,
 	    (int)getpid());
@@ -419,6 +428,11 @@ main(int argc, char **argv)
 
 		if (run_cmd(tv, &rt, TSHARK_LIMIT) != 0) {
 			fprintf(stderr, "bench_analyze: cannot run tshark\n");
+			goto out;
+		}
+		if (WIFEXITED(rt.status) && WEXITSTATUS(rt.status) == 127) {
+			printf("tshark not found: no comparison\n");
+			rc = 0;
 			goto out;
 		}
 	}
