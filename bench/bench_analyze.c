@@ -3,10 +3,11 @@
  * synthetic capture of iSCSI traffic (>= 200 MB by default): one
  * connection, login with HeaderDigest=CRC32C (tshark 4.0 cannot frame
  * DataDigest=CRC32C streams, so data digests stay off), then iscsi-perf-like
- * 4 KiB READs (18 in 20) mixed with 256 KiB READs (64 KiB Data-In PDUs) and 64 KiB
+ * 4 KiB READs (38 in 40, like iscsi-perf -b 8) mixed with 256 KiB READs (64 KiB Data-In PDUs) and 64 KiB
  * WRITEs (R2T + Data-Out), in TCP segments of at most 16 KiB with
  * ACKs, written with libpcap's pcap_dump.  Both tools must count the same
- * PDUs.  Reports MB/s of each, the ratio, and analyze's peak RSS for the
+ * PDUs.  Reports MB/s of each (best of 3 runs), the ratio, and analyze's
+ * peak RSS for the
  * file and for a file half its size (memory must not grow with the size).
  * The captures are deleted afterwards.
  *
@@ -34,7 +35,8 @@
 #define MSS		16384
 #define DATA_PDU	65536
 #define XFER		(4 * DATA_PDU)
-#define TSHARK_LIMIT	170	/* seconds */
+#define TSHARK_LIMIT	50	/* seconds per tshark run */
+#define RUNS		3	/* best of RUNS wall times, both tools */
 
 struct gen {
 	pcap_dumper_t	*d;
@@ -261,11 +263,11 @@ generate(const char *path, unsigned mb, bool digests)
 	g.dig.header = digests;
 	/* iscsi-perf-like small reads, some large reads and writes */
 	while (g.bytes < (uint64_t)mb * 1000000u) {
-		switch (n++ % 20) {
-		case 18:
+		switch (n++ % 40) {
+		case 38:
 			command(&g, true, XFER);
 			break;
-		case 19:
+		case 39:
 			command(&g, false, DATA_PDU);
 			break;
 		default:
@@ -345,6 +347,27 @@ run_cmd(char *const argv[], struct run *r, int limit)
 	return 0;
 }
 
+/* Best (shortest) of RUNS runs; the last run's output and status. */
+static int
+run_best(char *const argv[], struct run *r, int limit)
+{
+	struct run x;
+	double best = 0;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		if (run_cmd(argv, &x, limit) != 0)
+			return -1;
+		if (i == 0 || x.secs < best)
+			best = x.secs;
+		*r = x;
+		if (!WIFEXITED(x.status) || WEXITSTATUS(x.status) != 0)
+			break;
+	}
+	r->secs = best;
+	return 0;
+}
+
 /* The "pdus" member of analyze's JSON (first at the top level). */
 static long long
 json_pdus(const char *out)
@@ -409,7 +432,7 @@ main(int argc, char **argv)
 		char *hv[] = { exe, "analyze", "--json", "--max-findings", "10",
 		    half, NULL };
 
-		if (run_cmd(av, &ra, 120) != 0 || run_cmd(hv, &rh, 120) != 0 ||
+		if (run_best(av, &ra, 60) != 0 || run_cmd(hv, &rh, 60) != 0 ||
 		    !WIFEXITED(ra.status) || WEXITSTATUS(ra.status) != 0) {
 			fprintf(stderr, "bench_analyze: %s analyze failed (is the "
 			    "subcommand registered?)\n", exe);
@@ -426,7 +449,7 @@ main(int argc, char **argv)
 		    "fields", "-e", "iscsi.opcode", "-E", "occurrence=a", "-E",
 		    "aggregator=,", NULL };
 
-		if (run_cmd(tv, &rt, TSHARK_LIMIT) != 0) {
+		if (run_best(tv, &rt, TSHARK_LIMIT) != 0) {
 			fprintf(stderr, "bench_analyze: cannot run tshark\n");
 			goto out;
 		}

@@ -21,7 +21,10 @@
 #include "../../harness/analyze_framer.c"
 #include "../../harness/analyze_tasks.c"
 #include "../../harness/analyze_login.c"
+#include "../../harness/analyze_auth.c"
 #include "../../harness/analyze_ffp.c"
+#include "../../harness/analyze_data.c"
+#include "../../harness/analyze_findings.c"
 #include "../../harness/analyze.c"
 #include "../../harness/analyze_report.c"
 
