@@ -34,4 +34,16 @@ tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
 head -c 1048576 /dev/zero | tr '\0' 'A' > "$tmp"
 "$BIN/iscsi-bench" crc32c "$tmp"
 
+mkdir -p build/test-results
+say "the scenario suite (the main job): iscsi-bench run"
+if [ -d scenarios ] && find scenarios -name '*.yaml' | grep -q .; then
+	"$BIN/iscsi-bench" run -j 2 --net "${NET:-loopback}" --html build/report \
+	    --junit build/test-results/suite.xml scenarios && rc=0 || rc=$?
+	echo "HTML report: build/report/index.html; JUnit: build/test-results/suite.xml"
+else
+	echo "(no scenarios yet)"
+	rc=0
+fi
+
 say "done"
+exit $rc
