@@ -132,6 +132,7 @@ finish(struct ttask *k)
 	struct lun_result res;
 
 	memset(&rs, 0, sizeof(rs));
+	memset(&res, 0, sizeof(res));
 	ttask_unlink(k);
 	if (k->failed) {
 		tscsi_send_status(tc, k->itt, &k->res, NULL);

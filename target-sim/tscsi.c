@@ -54,7 +54,7 @@ tscsi_send_status(struct tconn *tc, uint32_t itt, const struct lun_result *res,
 		p.u.scsi_rsp.underflow = !rs->overflow;
 		p.u.scsi_rsp.residual = rs->residual;
 	}
-	if (res->sense_len > 0) {
+	if (res->sense_len > 0 && res->sense_len <= SCSI_SENSE_FIXED_LEN) {
 		/* 11.4.7.2: SenseLength, then the sense data */
 		data[0] = 0;
 		data[1] = res->sense_len;
