@@ -387,8 +387,11 @@ tlogin_rx(struct tconn *tc, const struct pdu *p)
 	}
 	text_accum_reset(&lg->acc);
 	text_builder_init(&out, 0);
-	if (lg->npdus == 1 && (st = first_request(tc, lg, p, &list)) != 0)
-		goto done;
+	if (!lg->checked) {
+		lg->checked = true;
+		if ((st = first_request(tc, lg, p, &list)) != 0)
+			goto done;
+	}
 	if (rq->csg != lg->csg || rq->csg > PDU_STAGE_OPERATIONAL ||
 	    (rq->transit && rq->nsg <= rq->csg) ||
 	    (rq->transit && rq->nsg == 2)) {

@@ -184,6 +184,7 @@ struct tlogin_chap_in {		/* CHAP keys of one Login Request */
 
 struct tlogin {
 	bool		 started;
+	bool		 checked;	/* first complete text looked at */
 	uint8_t		 isid[6];
 	uint16_t	 tsih;
 	uint32_t	 cmdsn;		/* ExpCmdSN during login */
