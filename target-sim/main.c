@@ -55,6 +55,13 @@ main(int argc, char **argv)
 	size_t i;
 	int rc;
 
+	sigset_t early;
+
+	/* a SIGINT/SIGTERM before the loop listens stays pending for it */
+	sigemptyset(&early);
+	sigaddset(&early, SIGINT);
+	sigaddset(&early, SIGTERM);
+	sigprocmask(SIG_BLOCK, &early, NULL);
 	log_init("iscsi-target-sim", LOG_LVL_WARN, stderr);
 	if ((cfg = tsim_config_new()) == NULL) {
 		fprintf(stderr, "iscsi-target-sim: out of memory\n");

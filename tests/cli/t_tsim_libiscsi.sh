@@ -188,10 +188,10 @@ expect_exit 0 timeout 20 iscsi-readcapacity16 "iscsi://127.0.0.1:$P/$T2/0?header
 expect_out "Total size:33554432"
 
 # iscsi-perf runs until interrupted: SIGINT after 2 s, then it prints its total
-OUT=$(timeout -s INT 2 iscsi-perf -m 32 -b 8 iscsi://127.0.0.1:$P/$T1/0 2>&1)
+OUT=$(timeout -s INT -k 3 2 iscsi-perf -m 32 -b 8 iscsi://127.0.0.1:$P/$T1/0 2>&1)
 case "$OUT" in *"iops average"*) ;; *) fail "iscsi-perf 4k: $OUT";; esac
 echo "$OUT" | tr '\r' '\n' | grep -q 'iops average [1-9]' || fail "iscsi-perf did no I/O: $OUT"
-OUT=$(timeout -s INT 2 iscsi-perf -m 8 -b 512 "iscsi://127.0.0.1:$P/$T1/0?header_digest=crc32c" 2>&1)
+OUT=$(timeout -s INT -k 3 2 iscsi-perf -m 8 -b 512 "iscsi://127.0.0.1:$P/$T1/0?header_digest=crc32c" 2>&1)
 echo "$OUT" | tr '\r' '\n' | grep -q 'iops average [1-9]' || fail "iscsi-perf 256k hdigest: $OUT"
 
 expect_exit 0 timeout 30 "$WORK/dataio" 127.0.0.1:$P $T1 0 0
