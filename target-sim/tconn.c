@@ -95,8 +95,9 @@ tconn_free(struct evloop *l, void *arg)
 	iconn_free(&tc->ic);
 	free_held(tc);
 	tlogin_free(tc->login);
-	if (tc->tneg_init)
-		keys_neg_free(&tc->tneg);
+	if (tc->tneg != NULL)
+		keys_neg_free(tc->tneg);
+	free(tc->tneg);
 	text_accum_free(&tc->tacc);
 	free(tc->trsp);
 	free(tc);

@@ -326,8 +326,9 @@ tsim_destroy(struct tsim *t)
 			free(d->buf);
 			free(d);
 		}
-		if (c->tneg_init)
-			keys_neg_free(&c->tneg);
+		if (c->tneg != NULL)
+			keys_neg_free(c->tneg);
+		free(c->tneg);
 		text_accum_free(&c->tacc);
 		free(c->trsp);
 		free(c);

@@ -105,8 +105,7 @@ struct tconn {
 	uint32_t	 nop_ttt;	/* last NOP-In ping tag */
 
 	/* text negotiation in FFP (ttext.c) */
-	struct keys_neg	 tneg;
-	bool		 tneg_init;
+	struct keys_neg	*tneg;		/* allocated by the first Text */
 	struct text_accum tacc;
 	uint8_t		*trsp;		/* response text still to send */
 	size_t		 trsp_len, trsp_off;

@@ -161,16 +161,19 @@ negotiate(struct tconn *tc, const struct pdu *p, const struct text_list *list)
 	struct keys_result r;
 	size_t i;
 
-	if (!tc->tneg_init) {
-		keys_neg_init(&tc->tneg, KEYS_ROLE_TARGET,
+	if (tc->tneg == NULL) {
+		if ((tc->tneg = malloc(sizeof(*tc->tneg))) == NULL) {
+			tconn_close_now(tc, false);
+			return;
+		}
+		keys_neg_init(tc->tneg, KEYS_ROLE_TARGET,
 		    s->target != NULL ? &s->target->local : &t->local);
-		tc->tneg.params.s = s->sp;
-		tc->tneg.params.s.session_type = s->discovery ?
+		tc->tneg->params.s = s->sp;
+		tc->tneg->params.s.session_type = s->discovery ?
 		    KEYS_SESSION_DISCOVERY : KEYS_SESSION_NORMAL;
-		tc->tneg_init = true;
 	}
-	tc->tneg.stage = KEYS_STAGE_FFP;
-	keys_neg_new_sequence(&tc->tneg);
+	tc->tneg->stage = KEYS_STAGE_FFP;
+	keys_neg_new_sequence(tc->tneg);
 	text_builder_init(&b, 1u << 20);
 	for (i = 0; i < list->npairs; i++) {
 		const struct text_pair *pr = &list->pairs[i];
@@ -179,10 +182,10 @@ negotiate(struct tconn *tc, const struct pdu *p, const struct text_list *list)
 			ttext_sendtargets(t, s, pr->value, &tc->ic.local, &b);
 			continue;
 		}
-		keys_negotiate(&tc->tneg, pr->key, pr->value, &r);
+		keys_negotiate(tc->tneg, pr->key, pr->value, &r);
 		if (r.id == KEYS_MAX_RECV_DATA_SEGMENT_LENGTH &&
 		    r.status == KEYS_S_DECLARED)
-			tc->max_send_dsl = tc->tneg.params.c.max_send_dsl;
+			tc->max_send_dsl = tc->tneg->params.c.max_send_dsl;
 		if (r.action == KEYS_ACT_ANSWER || r.action == KEYS_ACT_FAIL)
 			text_builder_add(&b, pr->key, r.action == KEYS_ACT_ANSWER ?
 			    r.answer : "Reject");
