@@ -265,7 +265,9 @@ tsession_drain(struct tsession *s)
 void
 tsession_consume(struct tsession *s, const struct pdu *p)
 {
-	if (s == NULL || p->immediate)
+	if (s == NULL || p->immediate || p->opcode == PDU_OP_DATA_OUT ||
+	    p->opcode == PDU_OP_SNACK_REQ || p->opcode == PDU_OP_LOGIN_REQ ||
+	    !pdu_opcode_is_initiator(p->opcode))
 		return;
 	if (tsession_cmdsn_of(p) == s->expcmdsn) {
 		s->expcmdsn++;
