@@ -133,6 +133,7 @@ struct ini_conn {
 	uint16_t		 async_time2wait;
 	bool			 async_drop;
 	struct iconn_stats	 closed_stats;	/* of earlier transports */
+	struct ini_task		*placed;	/* Data-In arriving into its buffer */
 };
 
 /* ---- session (RFC 7143 8.3.1, initiator side) --------------------------- */
@@ -360,6 +361,8 @@ void	ini_task_on_data_in(struct ini_conn *, struct ini_task *,
 	    const struct pdu *);
 void	ini_task_on_r2t(struct ini_conn *, struct ini_task *,
 	    const struct pdu *);
+/* Where a Data-In's data segment goes (iconn on_place), or NULL. */
+uint8_t	*ini_task_place(struct ini_conn *, const struct pdu *hdr);
 void	ini_task_on_tmf_rsp(struct ini_conn *, const struct pdu *);
 
 /* ini_tmf.c */

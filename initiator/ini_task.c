@@ -49,6 +49,19 @@ ini_task_new(struct ini_session *s, const struct ini_scsi_cmd *cmd,
 	return t;
 }
 
+/* Data arriving into t's buffer goes to the receive buffer from now on. */
+static void
+task_unplace(struct ini_task *t)
+{
+	struct ini_conn *c = t->sess->conn;
+
+	if (c != NULL && c->placed == t) {
+		if (c->ic_live)
+			iconn_rx_unplace(&c->ic);
+		c->placed = NULL;
+	}
+}
+
 void
 ini_task_free(struct ini_task *t)
 {
@@ -57,6 +70,7 @@ ini_task_free(struct ini_task *t)
 	if (t == NULL)
 		return;
 	s = t->sess;
+	task_unplace(t);
 	evtimer_disarm(s->node->loop, &t->timer);
 	TAILQ_REMOVE(&s->tasks, t, link);
 	s->ntasks--;
@@ -106,6 +120,7 @@ ini_task_complete(struct ini_task *t, uint32_t isdsc)
 
 	if (t->done)
 		return;
+	task_unplace(t);	/* its buffer is the caller's again */
 	if (!t->sent)
 		s->nunsent--;
 	t->done = true;
@@ -317,7 +332,7 @@ ini_task_on_data_in(struct ini_conn *c, struct ini_task *t, const struct pdu *p)
 			else
 				len = 0;
 		}
-		if (len > 0)
+		if (len > 0 && p->data != t->cmd.in + off)	/* else placed */
 			memcpy(t->cmd.in + off, p->data, len);
 		if (off + len > t->in_received)
 			t->in_received = off + len;
@@ -328,6 +343,25 @@ ini_task_on_data_in(struct ini_conn *c, struct ini_task *t, const struct pdu *p)
 	ini_ffp_check_statsn(c, d->statsn, true);
 	finish(t, PDU_SCSI_RSP_COMPLETED, d->status, d->underflow, d->overflow,
 	    d->residual);
+}
+
+/*
+ * A Data-In whose header just arrived: its data segment can go straight
+ * into the command's buffer when it is the next one (DataSN) and fits;
+ * anything else takes the normal path, where it is checked and reported.
+ */
+uint8_t *
+ini_task_place(struct ini_conn *c, const struct pdu *hdr)
+{
+	const struct pdu_data_in *d = &hdr->u.data_in;
+	struct ini_task *t = ini_task_find(c->sess, hdr->itt);
+
+	if (t == NULL || !t->sent || t->done || t->is_tmf || t->cmd.in == NULL ||
+	    d->datasn != t->exp_datasn || d->buffer_offset > t->cmd.inlen ||
+	    hdr->dsl > t->cmd.inlen - d->buffer_offset)
+		return NULL;
+	c->placed = t;
+	return t->cmd.in + d->buffer_offset;
 }
 
 void

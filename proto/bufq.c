@@ -79,6 +79,41 @@ bufq_push_copy(struct bufq *q, const void *data, size_t len)
 }
 
 int
+bufq_push_copyv(struct bufq *q, const struct iovec *iov, int n, size_t skip)
+{
+	struct bufq_chunk *c;
+	size_t len = 0, at = 0, part;
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	if (len <= skip)
+		return 0;
+	len -= skip;
+	if ((c = malloc(sizeof(*c) + len)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const uint8_t *b = iov[i].iov_base;
+
+		part = iov[i].iov_len;
+		if (skip >= part) {
+			skip -= part;
+			continue;
+		}
+		memcpy(c->copy + at, b + skip, part - skip);
+		at += part - skip;
+		skip = 0;
+	}
+	c->data = c->copy;
+	c->len = len;
+	c->off = 0;
+	c->release = NULL;
+	c->arg = NULL;
+	append(q, c);
+	return 0;
+}
+
+int
 bufq_push_ref(struct bufq *q, const void *data, size_t len,
     bufq_release_cb release, void *arg)
 {
