@@ -82,7 +82,8 @@ struct target_run {
 };
 
 static volatile sig_atomic_t stop_now;
-static unsigned opt_secs = 3;
+static unsigned opt_secs = 2;
+static unsigned opt_rounds = 2;
 static const char *opt_perf = "iscsi-perf";
 static bool opt_ours = true, opt_theirs = true, opt_writes = true;
 static int opt_test = -1;		/* --test: one of tests[] only */
@@ -513,8 +514,32 @@ ours_logout(struct ours *o)
 }
 
 /* Sequential I/O at queue depth qd for opt_secs seconds. */
+/* Add one round to the measurement (round 0 starts it). */
 static void
-ours_run(struct ours *o, const struct test *t, bool write, struct meas *m)
+meas_add(struct meas *m, const struct meas *one, unsigned round)
+{
+	if (round == 0 || (!m->ok && m->ios == 0 && m->why[0] == '\0')) {
+		*m = *one;
+		return;
+	}
+	if (!m->ok)
+		return;		/* a failed round spoils the figure */
+	if (!one->ok) {
+		*m = *one;
+		return;
+	}
+	m->pdus_rx = (m->pdus_rx * (double)m->ios + one->pdus_rx *
+	    (double)one->ios) / (double)(m->ios + one->ios);
+	m->pdus_tx = (m->pdus_tx * (double)m->ios + one->pdus_tx *
+	    (double)one->ios) / (double)(m->ios + one->ios);
+	m->ios += one->ios;
+	m->secs += one->secs;
+	m->cpu += one->cpu;
+	m->user += one->user;
+}
+
+static void
+ours_run1(struct ours *o, const struct test *t, bool write, struct meas *m)
 {
 	struct ini_session_info si0, si1;
 	struct rusage r0, r1;
@@ -578,10 +603,20 @@ out:
 	}
 }
 
+static void
+ours_run(struct ours *o, const struct test *t, bool write, struct meas *m,
+    unsigned round)
+{
+	struct meas one;
+
+	ours_run1(o, t, write, &one);
+	meas_add(m, &one, round);
+}
+
 /* ---- iscsi-perf ----------------------------------------------------------- */
 
 static void
-perf_run(const char *iqn, int port, unsigned lun, uint32_t block,
+perf_run1(const char *iqn, int port, unsigned lun, uint32_t block,
     const struct test *t, struct meas *m)
 {
 	char url[256], qd[16], blocks[16], secs[16], out[8192], *p, *avg;
@@ -655,6 +690,16 @@ perf_run(const char *iqn, int port, unsigned lun, uint32_t block,
 	m->ok = m->ios > 0;
 }
 
+static void
+perf_run(const char *iqn, int port, unsigned lun, uint32_t block,
+    const struct test *t, struct meas *m, unsigned round)
+{
+	struct meas one;
+
+	perf_run1(iqn, port, lun, block, t, &one);
+	meas_add(m, &one, round);
+}
+
 static bool
 perf_available(void)
 {
@@ -671,6 +716,7 @@ run_target(struct target_run *tr, const char *iqn, int port, unsigned lun,
     bool have_perf)
 {
 	struct ours o;
+	unsigned r;
 	size_t i;
 
 	if (!ours_login(&o, iqn, port, lun, tr->why, sizeof(tr->why))) {
@@ -689,17 +735,24 @@ run_target(struct target_run *tr, const char *iqn, int port, unsigned lun,
 		if (!opt_theirs)
 			snprintf(tr->perf_rd[i].why, sizeof(tr->perf_rd[i].why),
 			    "not selected (--initiator)");
-		else if (have_perf)
-			perf_run(iqn, port, lun, o.block, &tests[i], &tr->perf_rd[i]);
-		else
+		else if (!have_perf)
 			snprintf(tr->perf_rd[i].why, sizeof(tr->perf_rd[i].why),
 			    "%s not installed (libiscsi-bin)", opt_perf);
-		if (opt_ours)
-			ours_run(&o, &tests[i], false, &tr->ours_rd[i]);
+		/* interleaved rounds, alternating who goes first */
+		for (r = 0; r < opt_rounds && !stop_now; r++) {
+			if (opt_ours && r % 2 == 1)
+				ours_run(&o, &tests[i], false, &tr->ours_rd[i], r);
+			if (opt_theirs && have_perf)
+				perf_run(iqn, port, lun, o.block, &tests[i],
+				    &tr->perf_rd[i], r);
+			if (opt_ours && r % 2 == 0)
+				ours_run(&o, &tests[i], false, &tr->ours_rd[i], r);
+		}
 	}
 	for (i = 0; i < NTESTS && !stop_now && opt_ours && opt_writes; i++)
-		if (opt_test < 0 || (int)i == opt_test)
-			ours_run(&o, &tests[i], true, &tr->ours_wr[i]);
+		for (r = 0; r < opt_rounds && !stop_now; r++)
+			if (opt_test < 0 || (int)i == opt_test)
+				ours_run(&o, &tests[i], true, &tr->ours_wr[i], r);
 	ours_logout(&o);
 }
 
@@ -758,8 +811,9 @@ print_table(const struct target_run *trs, size_t n)
 	size_t k, i;
 	int nmet = 0, ncmp = 0;
 
-	printf("Initiator benchmark: sequential I/O, %u s per measurement; CPU = "
-	    "user + system seconds of the initiator process\n\n", opt_secs);
+	printf("Initiator benchmark: sequential I/O, %u rounds of %u s per "
+	    "figure (interleaved); CPU = user + system seconds of the\n"
+	    "initiator process; MB/s = 10^6 B/s\n\n", opt_rounds, opt_secs);
 	printf("%-7s %-15s %-10s %9s %9s %7s %6s %9s %10s\n", "target", "test",
 	    "initiator", "IOPS", "MB/s", "CPU s", "user", "CPU s/GiB",
 	    "CPU s/10k");
@@ -828,8 +882,9 @@ print_json(const struct target_run *trs, size_t n)
 {
 	size_t k, i;
 
-	printf("{\"bench\":\"initiator\",\"seconds\":%u,\"cpu_ratio_max\":%.2f,"
-	    "\"targets\":[", opt_secs, CPU_RATIO_MAX);
+	printf("{\"bench\":\"initiator\",\"seconds\":%u,\"rounds\":%u,"
+	    "\"cpu_ratio_max\":%.2f,\"targets\":[", opt_secs, opt_rounds,
+	    CPU_RATIO_MAX);
 	for (k = 0; k < n; k++) {
 		const struct target_run *tr = &trs[k];
 
@@ -871,7 +926,7 @@ print_json(const struct target_run *trs, size_t n)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bench_initiator [--json] [--seconds N] "
+	fprintf(stderr, "usage: bench_initiator [--json] [--seconds N] [--rounds N] "
 	    "[--only tgtd|sim] [--initiator ours|perf]\n"
 	    "                       [--target-sim PATH] [--iscsi-perf PATH]\n");
 	exit(2);
@@ -907,6 +962,10 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
 			opt_secs = (unsigned)atoi(argv[++i]);
 			if (opt_secs < 1 || opt_secs > 30)
+				usage();
+		} else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+			opt_rounds = (unsigned)atoi(argv[++i]);
+			if (opt_rounds < 1 || opt_rounds > 10)
 				usage();
 		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
 			only = argv[++i];

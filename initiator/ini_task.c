@@ -220,11 +220,21 @@ ini_tasks_flush(struct ini_session *s)
 {
 	struct ini_conn *c = s->conn;
 	struct ini_task *t, *nt;
+	size_t k;
 
 	if (s->nunsent == 0 || s->state != INI_Q3_LOGGED_IN || c == NULL ||
 	    c->state != INI_S5_LOGGED_IN)
 		return;
-	for (t = TAILQ_FIRST(&s->tasks); t != NULL && s->nunsent > 0; t = nt) {
+	/* the first unsent task: the nunsent-th unsent one from the end
+	 * (usually the last one: no walk over the commands in flight) */
+	k = s->nunsent;
+	for (t = TAILQ_LAST(&s->tasks, ini_task_list); t != NULL;
+	    t = TAILQ_PREV(t, ini_task_list, link))
+		if (!t->sent && !t->done && --k == 0)
+			break;
+	if (t == NULL)
+		t = TAILQ_FIRST(&s->tasks);
+	for (; t != NULL && s->nunsent > 0; t = nt) {
 		nt = TAILQ_NEXT(t, link);
 		if (t->sent || t->done)
 			continue;
