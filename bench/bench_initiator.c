@@ -3,20 +3,26 @@
  * the same LUN (issue 4): sequential reads of 4 KiB at queue depth 1 and
  * 32 and of 256 KiB at queue depth 8 by both, the same writes by ours
  * (iscsi-perf only reads), against tgtd (started here on loopback with a
- * 256 MiB LUN in a /dev/shm file) and against iscsi-target-sim.
+ * 256 MiB LUN in a /dev/shm file) and against iscsi-target-sim.  Each
+ * figure sums interleaved rounds (iscsi-perf and ours take turns going
+ * first) to even out the noise of a shared machine.
  *
  * Figures: IOPS, MB/s (10^6 B/s), initiator CPU seconds (user + system)
  * per GiB and per 10k I/Os.  Ours are measured in this process over the
  * I/O phase (getrusage); iscsi-perf's come from wait4() on its process, so
  * they also hold its login and READ CAPACITY (a few ms).  Its I/O count is
- * its "iops average" times its run time.  Target: at least iscsi-perf's
- * IOPS and MB/s with at most 0.75x its CPU per I/O.  Reports, never
- * asserts: exit 0 whether or not the targets are met, 1 on a setup error.
+ * its "iops average" times its run time (-t).  Target: at least
+ * iscsi-perf's IOPS and MB/s with at most 0.75x its CPU per I/O.  Reports,
+ * never asserts: exit 0 whether or not the targets are met (a target that
+ * cannot start is reported as skipped), 2 on bad usage.
  *
- *	bench_initiator [--json] [--seconds N] [--only tgtd|sim]
- *	    [--initiator ours|perf] [--target-sim PATH] [--iscsi-perf PATH]
+ *	bench_initiator [--json] [--seconds N] [--rounds N] [--only tgtd|sim]
+ *	    [--initiator ours|perf] [--test 4k-qd1|4k-qd32|256k-qd8]
+ *	    [--no-writes] [--target-sim PATH] [--iscsi-perf PATH]
  *
- * --initiator runs one side only (for profiling, e.g. under perf record).
+ * Defaults: 2 rounds of 2 s, the target-sim next to this binary; about
+ * 80 s in all.  --initiator, --test and --no-writes narrow the run (for
+ * profiling, e.g. under perf record --no-inherit).
  *
  * Every child is stopped by its PID: tgtd (which ignores SIGTERM) over its
  * private control port, then SIGKILL; iscsi-perf and the target-sim by
@@ -863,7 +869,7 @@ json_meas(const char *key, const struct meas *m)
 	if (m->ok && m->pdus_rx > 0)
 		printf(",\"pdus_rx_per_io\":%.2f,\"pdus_tx_per_io\":%.2f",
 		    m->pdus_rx, m->pdus_tx);
-	else {
+	if (!m->ok) {
 		const char *p;
 
 		printf(",\"why\":\"");
@@ -926,9 +932,11 @@ print_json(const struct target_run *trs, size_t n)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bench_initiator [--json] [--seconds N] [--rounds N] "
-	    "[--only tgtd|sim] [--initiator ours|perf]\n"
-	    "                       [--target-sim PATH] [--iscsi-perf PATH]\n");
+	fprintf(stderr, "usage: bench_initiator [--json] [--seconds N] "
+	    "[--rounds N] [--only tgtd|sim]\n"
+	    "           [--initiator ours|perf] [--test 4k-qd1|4k-qd32|256k-qd8] "
+	    "[--no-writes]\n"
+	    "           [--target-sim PATH] [--iscsi-perf PATH]\n");
 	exit(2);
 }
 
