@@ -262,6 +262,42 @@ uint32_t ini_scsi_ex(struct ini_node *, struct ini_session *,
 	    const struct ini_scsi_cmd *, struct ini_scsi_result *);
 
 /*
+ * Completion of an asynchronous command.  isdsc is what ini_scsi_ex()
+ * would return: 0, ISDSC_SCSI_REQUEST_FAILED (status not GOOD, a Reject,
+ * a timeout and ABORT TASK: res tells which), ISDSC_CONNECTION_FAILED (the
+ * session ended or could not be recovered).  res is valid during the call.
+ */
+typedef void ini_scsi_done_fn(void *arg, uint32_t isdsc,
+	    const struct ini_scsi_result *res);
+
+/*
+ * Queue a SCSI command without waiting.  It leaves in submission order as
+ * soon as the CmdSN window (MaxCmdSN) allows, with immediate and
+ * unsolicited data as negotiated and Data-Out for each R2T (at most
+ * MaxOutstandingR2T per command); a command queued during ERL 0 recovery
+ * leaves on the reinstated session.  The CDB is copied; cmd->in and
+ * cmd->out must stay valid until done runs.
+ *
+ * Returns 0 when queued: done then runs exactly once, from the node's loop
+ * (ini_poll, or any synchronous call), never from inside this call.
+ * Otherwise the error (done is not called): ISDSC_INVALID_SESSION_ID,
+ * ISDSC_INVALID_PARAMETER (no CDB, a CDB over 16 bytes, bidirectional),
+ * ISDSC_OUT_OF_RESOURCES (event 57).  done may submit further commands; it
+ * must not call the synchronous operations.  Commands still outstanding
+ * when the node is freed are dropped without a call.
+ */
+uint32_t ini_scsi_submit(struct ini_node *, struct ini_session *,
+	    const struct ini_scsi_cmd *, ini_scsi_done_fn *done, void *arg);
+/* Commands of the session submitted and not yet completed. */
+size_t	 ini_scsi_outstanding(const struct ini_session *);
+/*
+ * Run the node's loop once: wait at most ms for something to happen, then
+ * handle what is ready (completions run their callbacks).  0, or
+ * ISDSC_NON_SPECIFIC_ERROR when the loop failed.
+ */
+uint32_t ini_poll(struct ini_node *, uint32_t ms);
+
+/*
  * One SCSI command.  in/inlen receive Data-In (read), out/outlen are sent
  * (write).  ISDSC_SCSI_REQUEST_FAILED when the status is not GOOD (result
  * filled), ISDSC_INVALID_SESSION_ID, ISDSC_CONNECTION_FAILED when the

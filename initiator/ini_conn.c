@@ -134,11 +134,13 @@ static void	on_connected(struct iconn *, int, void *);
 static void	on_pdu(struct iconn *, const struct pdu *,
 		    const struct pdu_error *, void *);
 static void	on_close(struct iconn *, int, void *);
+static uint8_t	*on_place(struct iconn *, const struct pdu *, void *);
 
 static const struct iconn_ops conn_ops = {
 	.on_connected = on_connected,
 	.on_pdu = on_pdu,
 	.on_close = on_close,
+	.on_place = on_place,
 };
 
 static void
@@ -166,6 +168,7 @@ static void
 transport_release(struct ini_conn *c)
 {
 	c->closing = false;
+	c->placed = NULL;
 	if (!c->ic_live)
 		return;
 	stats_add(&c->closed_stats, &c->ic.stats);
@@ -210,6 +213,7 @@ on_pdu(struct iconn *ic, const struct pdu *p, const struct pdu_error *e,
 	struct ini_conn *c = arg;
 
 	(void)ic;
+	c->placed = NULL;	/* the placed PDU (if any) is this one */
 	if (c->state == INI_S4_IN_LOGIN)
 		ini_login_on_pdu(c, p, e);
 	else if (c->state & S_FFP)
@@ -217,6 +221,18 @@ on_pdu(struct iconn *ic, const struct pdu *p, const struct pdu_error *e,
 	else
 		log_debug("conn %s: PDU 0x%02x ignored in %s", c->id, p->opcode,
 		    ini_conn_state_name(c->state));
+}
+
+/* Data-In straight into the command's buffer (no copy). */
+static uint8_t *
+on_place(struct iconn *ic, const struct pdu *hdr, void *arg)
+{
+	struct ini_conn *c = arg;
+
+	(void)ic;
+	if (hdr->opcode != PDU_OP_DATA_IN || c->state != INI_S5_LOGGED_IN)
+		return NULL;
+	return ini_task_place(c, hdr);
 }
 
 static void

@@ -22,6 +22,8 @@
 #ifndef INITIATOR_INI_INTERNAL_H
 #define INITIATOR_INI_INTERNAL_H
 
+#include <sys/queue.h>
+
 #include "ini.h"
 #include "catalog.h"
 #include "iconn.h"
@@ -131,6 +133,7 @@ struct ini_conn {
 	uint16_t		 async_time2wait;
 	bool			 async_drop;
 	struct iconn_stats	 closed_stats;	/* of earlier transports */
+	struct ini_task		*placed;	/* Data-In arriving into its buffer */
 };
 
 /* ---- session (RFC 7143 8.3.1, initiator side) --------------------------- */
@@ -159,6 +162,11 @@ enum ini_sess_event {
 struct ini_task;
 struct ini_text_xchg;
 
+TAILQ_HEAD(ini_task_list, ini_task);
+
+/* Finished tasks kept for reuse (no allocation per command). */
+#define INI_TASK_CACHE	128
+
 typedef void ini_done_fn(void *arg, uint32_t isdsc);
 
 struct ini_session {
@@ -185,7 +193,10 @@ struct ini_session {
 	bool			 last_retryable;
 	struct evtimer		 t2w_timer;
 	/* tasks in CmdSN order; queued ones wait for the window */
-	struct ini_task		*tasks;
+	struct ini_task_list	 tasks;
+	size_t			 ntasks, nunsent;
+	struct ini_task		*task_cache;	/* free tasks, via next_free */
+	size_t			 ncached;
 	/* operation in progress */
 	ini_done_fn		*login_cb, *logout_cb;
 	void			*login_arg, *logout_arg;
@@ -197,7 +208,8 @@ struct ini_session {
 /* ---- SCSI task ----------------------------------------------------------- */
 
 struct ini_task {
-	struct ini_task		*next;
+	TAILQ_ENTRY(ini_task)	 link;
+	struct ini_task		*next_free;
 	struct ini_session	*sess;
 	struct ini_scsi_cmd	 cmd;
 	uint8_t			 cdb[16];
@@ -212,7 +224,7 @@ struct ini_task {
 	struct ini_task		*tmf;		/* abort in progress */
 	uint8_t			 tmf_function;
 	uint32_t		 tmf_ref_itt, tmf_ref_cmdsn;
-	ini_done_fn		*cb;
+	ini_scsi_done_fn	*cb;	/* NULL for TMFs */
 	void			*cb_arg;
 };
 
@@ -332,10 +344,12 @@ int	ini_ffp_send_logout(struct ini_conn *);
 bool	ini_ffp_check_statsn(struct ini_conn *, uint32_t statsn, bool advance);
 
 /* ini_task.c */
+/* A new task at the end of the list (cmd NULL: a TMF, filled by the caller). */
 struct ini_task *ini_task_new(struct ini_session *, const struct ini_scsi_cmd *,
-	    ini_done_fn *, void *);
+	    ini_scsi_done_fn *, void *);
+/* Unlink and recycle; a task with a callback is freed by its completion. */
 void	ini_task_free(struct ini_task *);
-void	ini_task_submit(struct ini_task *);
+void	ini_task_cache_free(struct ini_session *);
 struct ini_task *ini_task_find(struct ini_session *, uint32_t itt);
 void	ini_task_complete(struct ini_task *, uint32_t isdsc);
 void	ini_tasks_flush(struct ini_session *);	/* send what the window allows */
@@ -347,6 +361,8 @@ void	ini_task_on_data_in(struct ini_conn *, struct ini_task *,
 	    const struct pdu *);
 void	ini_task_on_r2t(struct ini_conn *, struct ini_task *,
 	    const struct pdu *);
+/* Where a Data-In's data segment goes (iconn on_place), or NULL. */
+uint8_t	*ini_task_place(struct ini_conn *, const struct pdu *hdr);
 void	ini_task_on_tmf_rsp(struct ini_conn *, const struct pdu *);
 
 /* ini_tmf.c */

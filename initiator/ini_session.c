@@ -142,6 +142,7 @@ ini_session_new(struct ini_node *n, const char *target, bool discovery,
 	s->isid[5] = (uint8_t)s->unique;
 	s->cmdsn = 1;
 	s->itt_next = 1;
+	TAILQ_INIT(&s->tasks);
 	ini_fsmq_init(&s->q, sess_run, s);
 	evtimer_init(&s->t2w_timer, t2w_expired, s);
 	s->conn = ini_conn_new(s, 1);
@@ -171,10 +172,11 @@ ini_session_free(struct ini_session *s)
 		return;
 	evtimer_disarm(s->node->loop, &s->t2w_timer);
 	evloop_defer_cancel(s->node->loop, &s->q.run);
-	for (t = s->tasks; t != NULL; t = nt) {
-		nt = t->next;
+	for (t = TAILQ_FIRST(&s->tasks); t != NULL; t = nt) {
+		nt = TAILQ_NEXT(t, link);
 		ini_task_free(t);
 	}
+	ini_task_cache_free(s);
 	ini_conn_free(s->conn);
 	chap_secret_clear(&s->opts.password);
 	free(s);

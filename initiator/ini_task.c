@@ -21,11 +21,15 @@
 
 struct ini_task *
 ini_task_new(struct ini_session *s, const struct ini_scsi_cmd *cmd,
-    ini_done_fn *cb, void *arg)
+    ini_scsi_done_fn *cb, void *arg)
 {
-	struct ini_task *t = calloc(1, sizeof(*t)), **pp;
+	struct ini_task *t = s->task_cache;
 
-	if (t == NULL)
+	if (t != NULL) {
+		s->task_cache = t->next_free;
+		s->ncached--;
+		memset(t, 0, sizeof(*t));
+	} else if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->sess = s;
 	if (cmd != NULL) {
@@ -39,26 +43,57 @@ ini_task_new(struct ini_session *s, const struct ini_scsi_cmd *cmd,
 	t->cb = cb;
 	t->cb_arg = arg;
 	evtimer_init(&t->timer, ini_task_timeout, t);
-	for (pp = &s->tasks; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = t;
+	TAILQ_INSERT_TAIL(&s->tasks, t, link);
+	s->ntasks++;
+	s->nunsent++;
 	return t;
+}
+
+/* Data arriving into t's buffer goes to the receive buffer from now on. */
+static void
+task_unplace(struct ini_task *t)
+{
+	struct ini_conn *c = t->sess->conn;
+
+	if (c != NULL && c->placed == t) {
+		if (c->ic_live)
+			iconn_rx_unplace(&c->ic);
+		c->placed = NULL;
+	}
 }
 
 void
 ini_task_free(struct ini_task *t)
 {
-	struct ini_task **pp;
+	struct ini_session *s;
 
 	if (t == NULL)
 		return;
-	evtimer_disarm(t->sess->node->loop, &t->timer);
-	for (pp = &t->sess->tasks; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == t) {
-			*pp = t->next;
-			break;
-		}
-	free(t);
+	s = t->sess;
+	task_unplace(t);
+	evtimer_disarm(s->node->loop, &t->timer);
+	TAILQ_REMOVE(&s->tasks, t, link);
+	s->ntasks--;
+	if (!t->sent && !t->done)
+		s->nunsent--;
+	if (s->ncached < INI_TASK_CACHE) {
+		t->next_free = s->task_cache;
+		s->task_cache = t;
+		s->ncached++;
+	} else
+		free(t);
+}
+
+void
+ini_task_cache_free(struct ini_session *s)
+{
+	struct ini_task *t;
+
+	while ((t = s->task_cache) != NULL) {
+		s->task_cache = t->next_free;
+		free(t);
+	}
+	s->ncached = 0;
 }
 
 struct ini_task *
@@ -66,32 +101,43 @@ ini_task_find(struct ini_session *s, uint32_t itt)
 {
 	struct ini_task *t;
 
-	for (t = s->tasks; t != NULL; t = t->next)
+	TAILQ_FOREACH(t, &s->tasks, link)
 		if (t->itt == itt)
 			return t;
 	return NULL;
 }
 
+/*
+ * The task is done: statistics, then the callback.  A task with a callback
+ * (a SCSI command) is recycled right after it; TMFs are freed by their
+ * owner.  Callers iterating over the list keep the next task beforehand.
+ */
 void
 ini_task_complete(struct ini_task *t, uint32_t isdsc)
 {
-	ini_done_fn *cb = t->cb;
+	struct ini_session *s = t->sess;
+	ini_scsi_done_fn *cb = t->cb;
 
 	if (t->done)
 		return;
+	task_unplace(t);	/* its buffer is the caller's again */
+	if (!t->sent)
+		s->nunsent--;
 	t->done = true;
 	t->isdsc = isdsc;
-	evtimer_disarm(t->sess->node->loop, &t->timer);
+	evtimer_disarm(s->node->loop, &t->timer);
 	if (isdsc == INI_ISDSC_OK) {
-		t->sess->stats.commands++;
+		s->stats.commands++;
 		if (t->cmd.in != NULL)
-			t->sess->stats.read_bytes += t->in_received;
+			s->stats.read_bytes += t->in_received;
 		else
-			t->sess->stats.write_bytes += t->cmd.outlen;
+			s->stats.write_bytes += t->cmd.outlen;
 	}
+	if (cb == NULL)
+		return;
 	t->cb = NULL;
-	if (cb != NULL)
-		cb(t->cb_arg, isdsc);
+	cb(t->cb_arg, isdsc, &t->res);
+	ini_task_free(t);
 }
 
 /* ---- sending -------------------------------------------------------------- */
@@ -173,29 +219,36 @@ void
 ini_tasks_flush(struct ini_session *s)
 {
 	struct ini_conn *c = s->conn;
-	struct ini_task *t;
+	struct ini_task *t, *nt;
+	size_t k;
 
-	if (s->state != INI_Q3_LOGGED_IN || c == NULL ||
+	if (s->nunsent == 0 || s->state != INI_Q3_LOGGED_IN || c == NULL ||
 	    c->state != INI_S5_LOGGED_IN)
 		return;
-	for (t = s->tasks; t != NULL; t = t->next) {
+	/* the first unsent task: the nunsent-th unsent one from the end
+	 * (usually the last one: no walk over the commands in flight) */
+	k = s->nunsent;
+	for (t = TAILQ_LAST(&s->tasks, ini_task_list); t != NULL;
+	    t = TAILQ_PREV(t, ini_task_list, link))
+		if (!t->sent && !t->done && --k == 0)
+			break;
+	if (t == NULL)
+		t = TAILQ_FIRST(&s->tasks);
+	for (; t != NULL && s->nunsent > 0; t = nt) {
+		nt = TAILQ_NEXT(t, link);
 		if (t->sent || t->done)
 			continue;
 		if (t->is_tmf) {
+			s->nunsent--;
 			ini_tmf_send(c, t);	/* immediate: no window */
 			continue;
 		}
 		if (!cmdsn_in_window(s->cmdsn, s->expcmdsn, s->maxcmdsn))
 			break;		/* keep CmdSN order */
+		s->nunsent--;
 		t->cmdsn = s->cmdsn++;
 		send_command(c, t);
 	}
-}
-
-void
-ini_task_submit(struct ini_task *t)
-{
-	ini_tasks_flush(t->sess);
 }
 
 void
@@ -203,8 +256,8 @@ ini_tasks_reset(struct ini_session *s)
 {
 	struct ini_task *t, *nt;
 
-	for (t = s->tasks; t != NULL; t = nt) {
-		nt = t->next;
+	for (t = TAILQ_FIRST(&s->tasks); t != NULL; t = nt) {
+		nt = TAILQ_NEXT(t, link);
 		if (t->done)
 			continue;
 		if (t->is_tmf) {
@@ -214,6 +267,8 @@ ini_tasks_reset(struct ini_session *s)
 			continue;
 		}
 		evtimer_disarm(s->node->loop, &t->timer);
+		if (t->sent)
+			s->nunsent++;
 		t->sent = false;
 		t->tmf = NULL;
 		t->unsol_sent = 0;
@@ -227,12 +282,14 @@ void
 ini_tasks_fail(struct ini_session *s, uint32_t isdsc)
 {
 	struct ini_task *t, *nt;
+	bool tmf;
 
-	for (t = s->tasks; t != NULL; t = nt) {
-		nt = t->next;
+	for (t = TAILQ_FIRST(&s->tasks); t != NULL; t = nt) {
+		nt = TAILQ_NEXT(t, link);
+		tmf = t->is_tmf;
 		if (!t->done)
-			ini_task_complete(t, isdsc);
-		if (t->is_tmf)
+			ini_task_complete(t, isdsc);	/* may recycle t */
+		if (tmf)
 			ini_task_free(t);
 	}
 }
@@ -285,7 +342,7 @@ ini_task_on_data_in(struct ini_conn *c, struct ini_task *t, const struct pdu *p)
 			else
 				len = 0;
 		}
-		if (len > 0)
+		if (len > 0 && p->data != t->cmd.in + off)	/* else placed */
 			memcpy(t->cmd.in + off, p->data, len);
 		if (off + len > t->in_received)
 			t->in_received = off + len;
@@ -296,6 +353,25 @@ ini_task_on_data_in(struct ini_conn *c, struct ini_task *t, const struct pdu *p)
 	ini_ffp_check_statsn(c, d->statsn, true);
 	finish(t, PDU_SCSI_RSP_COMPLETED, d->status, d->underflow, d->overflow,
 	    d->residual);
+}
+
+/*
+ * A Data-In whose header just arrived: its data segment can go straight
+ * into the command's buffer when it is the next one (DataSN) and fits;
+ * anything else takes the normal path, where it is checked and reported.
+ */
+uint8_t *
+ini_task_place(struct ini_conn *c, const struct pdu *hdr)
+{
+	const struct pdu_data_in *d = &hdr->u.data_in;
+	struct ini_task *t = ini_task_find(c->sess, hdr->itt);
+
+	if (t == NULL || !t->sent || t->done || t->is_tmf || t->cmd.in == NULL ||
+	    d->datasn != t->exp_datasn || d->buffer_offset > t->cmd.inlen ||
+	    hdr->dsl > t->cmd.inlen - d->buffer_offset)
+		return NULL;
+	c->placed = t;
+	return t->cmd.in + d->buffer_offset;
 }
 
 void

@@ -58,8 +58,8 @@ fail_sent(struct ini_session *s)
 {
 	struct ini_task *t, *nt;
 
-	for (t = s->tasks; t != NULL; t = nt) {
-		nt = t->next;
+	for (t = TAILQ_FIRST(&s->tasks); t != NULL; t = nt) {
+		nt = TAILQ_NEXT(t, link);
 		if (!t->is_tmf && t->sent && !t->done)
 			ini_task_complete(t, ISDSC_SCSI_REQUEST_FAILED);
 	}

@@ -277,40 +277,98 @@ ini_session_get_info(const struct ini_session *s, struct ini_session_info *i)
 
 /* ---- SCSI ------------------------------------------------------------------ */
 
+static uint32_t
+scsi_start(struct ini_node *n, struct ini_session *s,
+    const struct ini_scsi_cmd *cmd, ini_scsi_done_fn *done, void *arg,
+    struct ini_task **out)
+{
+	struct ini_task *t;
+
+	if (!session_alive(s))
+		return ISDSC_INVALID_SESSION_ID;
+	if (cmd == NULL || cmd->cdb == NULL || cmd->cdblen == 0 ||
+	    cmd->cdblen > 16 || (cmd->inlen > 0 && cmd->outlen > 0) ||
+	    (cmd->inlen > 0 && cmd->in == NULL) ||
+	    (cmd->outlen > 0 && cmd->out == NULL))
+		return ISDSC_INVALID_PARAMETER;	/* no bidirectional commands yet */
+	if ((t = ini_task_new(s, cmd, done, arg)) == NULL) {
+		/* event 57: no resources for the request */
+		ini_ev_simple(n, s, s->conn, ISCSI_EV_NO_IO_RESOURCES,
+		    ISDSC_OUT_OF_RESOURCES);
+		return ISDSC_OUT_OF_RESOURCES;
+	}
+	ini_tasks_flush(s);
+	if (out != NULL)
+		*out = t;
+	return INI_ISDSC_OK;
+}
+
+uint32_t
+ini_scsi_submit(struct ini_node *n, struct ini_session *s,
+    const struct ini_scsi_cmd *cmd, ini_scsi_done_fn *done, void *arg)
+{
+	if (done == NULL)
+		return ISDSC_INVALID_PARAMETER;
+	return scsi_start(n, s, cmd, done, arg, NULL);
+}
+
+size_t
+ini_scsi_outstanding(const struct ini_session *s)
+{
+	const struct ini_task *t;
+	size_t k = 0;
+
+	TAILQ_FOREACH(t, &s->tasks, link)
+		if (!t->is_tmf && !t->done)
+			k++;
+	return k;
+}
+
+uint32_t
+ini_poll(struct ini_node *n, uint32_t ms)
+{
+	return evloop_run_once(n->loop, (int64_t)ini_ms(ms)) == -1 ?
+	    ISDSC_NON_SPECIFIC_ERROR : INI_ISDSC_OK;
+}
+
+struct scsi_op {
+	bool			 done;
+	uint32_t		 isdsc;
+	struct ini_scsi_result	*res;
+};
+
+static void
+scsi_op_done(void *arg, uint32_t isdsc, const struct ini_scsi_result *res)
+{
+	struct scsi_op *o = arg;
+
+	o->done = true;
+	o->isdsc = isdsc;
+	if (o->res != NULL)
+		*o->res = *res;
+}
+
+/* ini_scsi_submit, then the loop until it completes. */
 uint32_t
 ini_scsi_ex(struct ini_node *n, struct ini_session *s,
     const struct ini_scsi_cmd *cmd, struct ini_scsi_result *res)
 {
-	struct op o = { false, 0 };
+	struct scsi_op o = { false, 0, res };
 	struct ini_task *t;
 	uint64_t bound;
 	uint32_t rc;
 
 	if (res != NULL)
 		memset(res, 0, sizeof(*res));
-	if (!session_alive(s))
-		return ISDSC_INVALID_SESSION_ID;
-	if (cmd->cdblen == 0 || cmd->cdblen > 16 ||
-	    (cmd->inlen > 0 && cmd->outlen > 0))
-		return ISDSC_INVALID_PARAMETER;	/* no bidirectional commands yet */
-	if ((t = ini_task_new(s, cmd, op_done, &o)) == NULL) {
-		/* event 57: no resources for the request */
-		ini_ev_simple(n, s, s->conn, ISCSI_EV_NO_IO_RESOURCES,
-		    ISDSC_OUT_OF_RESOURCES);
-		return ISDSC_OUT_OF_RESOURCES;
-	}
-	ini_task_submit(t);
+	if ((rc = scsi_start(n, s, cmd, scsi_op_done, &o, &t)) != INI_ISDSC_OK)
+		return rc;
 	bound = (uint64_t)n->cfg.scsi_timeout_ms + 3ull * n->cfg.tmf_timeout_ms +
 	    recovery_bound_ms(s);
 	if (!ini_run_until(n, &o.done, bound)) {
-		ini_task_free(t);
+		ini_task_free(t);	/* still ours: not completed */
 		return ISDSC_NON_SPECIFIC_ERROR;
 	}
-	rc = o.isdsc;
-	if (res != NULL)
-		*res = t->res;
-	ini_task_free(t);
-	return rc;
+	return o.isdsc;
 }
 
 uint32_t

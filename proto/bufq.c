@@ -10,10 +10,14 @@
 
 #define BUFQ_IOV_MAX	64
 
+/* Copies go into chunks of at least this size; small ones share a chunk. */
+#define BUFQ_COPY_MIN	4096
+
 struct bufq_chunk {
 	struct bufq_chunk	*next;
 	const uint8_t		*data;
 	size_t			 len, off;
+	size_t			 cap;		/* of copy[] */
 	bufq_release_cb		 release;
 	void			*arg;
 	uint8_t			 copy[];	/* inline storage for copies */
@@ -58,23 +62,70 @@ append(struct bufq *q, struct bufq_chunk *c)
 	q->bytes += c->len;
 }
 
-int
-bufq_push_copy(struct bufq *q, const void *data, size_t len)
+/* Room for len more copied bytes at the end of the queue. */
+static uint8_t *
+copy_space(struct bufq *q, size_t len)
 {
-	struct bufq_chunk *c;
+	struct bufq_chunk *c = q->tail;
+	size_t cap;
 
-	if (len == 0)
-		return 0;
-	c = malloc(sizeof(*c) + len);
-	if (c == NULL)
-		return -1;
-	memcpy(c->copy, data, len);
+	if (c != NULL && c->data == c->copy && c->cap - c->len >= len) {
+		c->len += len;
+		q->bytes += len;
+		return c->copy + c->len - len;
+	}
+	cap = len < BUFQ_COPY_MIN ? BUFQ_COPY_MIN : len;
+	if ((c = malloc(sizeof(*c) + cap)) == NULL)
+		return NULL;
 	c->data = c->copy;
 	c->len = len;
 	c->off = 0;
+	c->cap = cap;
 	c->release = NULL;
 	c->arg = NULL;
 	append(q, c);
+	return c->copy;
+}
+
+int
+bufq_push_copy(struct bufq *q, const void *data, size_t len)
+{
+	uint8_t *w;
+
+	if (len == 0)
+		return 0;
+	if ((w = copy_space(q, len)) == NULL)
+		return -1;
+	memcpy(w, data, len);
+	return 0;
+}
+
+int
+bufq_push_copyv(struct bufq *q, const struct iovec *iov, int n, size_t skip)
+{
+	uint8_t *w;
+	size_t len = 0, at = 0, part;
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	if (len <= skip)
+		return 0;
+	len -= skip;
+	if ((w = copy_space(q, len)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const uint8_t *b = iov[i].iov_base;
+
+		part = iov[i].iov_len;
+		if (skip >= part) {
+			skip -= part;
+			continue;
+		}
+		memcpy(w + at, b + skip, part - skip);
+		at += part - skip;
+		skip = 0;
+	}
 	return 0;
 }
 
@@ -86,6 +137,7 @@ bufq_push_ref(struct bufq *q, const void *data, size_t len,
 
 	if (c == NULL)
 		return -1;
+	c->cap = 0;
 	c->data = data;
 	c->len = len;
 	c->off = 0;

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 typedef void (*bufq_release_cb)(void *arg);
 
@@ -23,6 +24,9 @@ void	bufq_init(struct bufq *);
 /* Drop everything queued (release callbacks run). */
 void	bufq_clear(struct bufq *);
 int	bufq_push_copy(struct bufq *, const void *data, size_t len);
+/* The bytes of iov[0..n) after the first skip ones, as one copied chunk. */
+int	bufq_push_copyv(struct bufq *, const struct iovec *iov, int n,
+	    size_t skip);
 /* data stays owned by the caller until release(arg) is called. */
 int	bufq_push_ref(struct bufq *, const void *data, size_t len,
 	    bufq_release_cb release, void *arg);

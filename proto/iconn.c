@@ -2,16 +2,38 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include "bytes.h"
+#include "crc32c.h"
 #include "iconn.h"
 #include "sock.h"
 
 #define ICONN_READ_CHUNK	(256 * 1024)
+/* A placed data segment at least this long is read straight into place. */
+#define ICONN_DIRECT_MIN	4096
+/*
+ * After a placed data segment at least this long, headers are read on
+ * their own so that the next data segment lands in place too (one small
+ * read instead of copying the segment).
+ */
+#define ICONN_HDR_FIRST_MIN	65536
+/*
+ * While at least this much of a placed data segment is due, the socket
+ * reports readable only once all of it (up to ICONN_LOWAT_MAX) is there:
+ * one wakeup and one read per segment instead of one per TCP burst.
+ */
+#define ICONN_LOWAT_MIN		32768
+#define ICONN_LOWAT_MAX		(1024 * 1024)
+/* A data segment at least this long is sent at once, never gathered. */
+#define ICONN_GATHER_MAX	16384
 
 static void	iconn_io(struct evloop *, int, unsigned, void *);
 static void	update_events(struct iconn *);
 static void	do_read(struct iconn *);
+static void	do_write(struct iconn *);
 static void	resume_deliver(struct evloop *, void *);
 
 static void
@@ -43,6 +65,14 @@ shut(struct iconn *c, int err, bool rst)
 	evloop_defer(c->loop, &c->close_ev);
 }
 
+static uint8_t *
+rx_place(void *arg, const struct pdu *hdr)
+{
+	struct iconn *c = arg;
+
+	return c->ops->on_place(c, hdr, c->arg);
+}
+
 static int
 common_init(struct iconn *c, struct evloop *l, uint32_t max_recv_dsl,
     const struct iconn_ops *ops, void *arg)
@@ -55,7 +85,11 @@ common_init(struct iconn *c, struct evloop *l, uint32_t max_recv_dsl,
 	bufq_init(&c->txq);
 	evdefer_init(&c->close_ev, close_deliver, c);
 	evdefer_init(&c->resume_ev, resume_deliver, c);
-	return pdu_rx_init(&c->rx, max_recv_dsl);
+	if (pdu_rx_init(&c->rx, max_recv_dsl) == -1)
+		return -1;
+	if (ops->on_place != NULL)
+		pdu_rx_set_placement(&c->rx, rx_place, c);
+	return 0;
 }
 
 static unsigned
@@ -146,6 +180,9 @@ rx_deliver(void *arg, const struct pdu *p, const struct pdu_error *err)
 		else
 			c->stats.format_errors++;
 	}
+	if (p->data_len > 0)	/* PDUs without data do not change the mode */
+		c->hdr_first = c->ops->on_place != NULL &&
+		    p->data_len >= ICONN_HDR_FIRST_MIN;
 	if (c->ops->on_pdu != NULL)
 		c->ops->on_pdu(c, p, err, c->arg);
 	/* stop at once when the owner closed or paused us */
@@ -161,6 +198,8 @@ feed(struct iconn *c, const uint8_t *b, size_t n)
 	c->in_rx = true;
 	used = pdu_rx_feed(&c->rx, b, n, rx_deliver, c);
 	c->in_rx = false;
+	if (c->state == ICONN_UP && bufq_pending(&c->txq) > 0)
+		do_write(c);	/* what the PDUs of this batch made us send */
 	if (used == -1) {
 		/* framing lost (header digest): nothing more can be trusted */
 		if (c->state == ICONN_UP)
@@ -183,10 +222,53 @@ feed(struct iconn *c, const uint8_t *b, size_t n)
 	return c->state == ICONN_UP && !c->rx_paused;
 }
 
+/* Bytes still missing of the header in progress (0: not in a header). */
+static size_t
+header_due(const struct pdu_rx *rx)
+{
+	size_t hd = rx->cur.header ? PDU_DIGEST_LEN : 0;
+
+	switch (rx->state) {
+	case PDU_RX_BHS:
+		return PDU_BHS_LEN + hd - rx->have;
+	case PDU_RX_AHS:
+	case PDU_RX_HDIGEST:
+		return rx->hdr_end + hd > rx->have ? rx->hdr_end + hd - rx->have : 0;
+	default:
+		return 0;
+	}
+}
+
+/* SO_RCVLOWAT: the placed data still due when it is large, else 1. */
+static void
+set_lowat(struct iconn *c)
+{
+	uint8_t *dst;
+	size_t due = c->state == ICONN_UP ? pdu_rx_direct(&c->rx, &dst) : 0;
+	int v = 0;
+
+	if (due >= ICONN_LOWAT_MIN)
+		v = (int)(due < ICONN_LOWAT_MAX ? due : ICONN_LOWAT_MAX);
+	if (v == c->rcvlowat)
+		return;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVLOWAT, v > 0 ? &v :
+	    &(int){ 1 }, sizeof(int)) == 0)
+		c->rcvlowat = v;
+}
+
+/*
+ * Read what the socket holds.  A placed data segment is read straight
+ * into place (readv), with what follows it into buf; in hdr_first mode
+ * only up to the next header, so that its data lands in place too.
+ */
 static void
 do_read(struct iconn *c)
 {
 	static uint8_t buf[ICONN_READ_CHUNK];
+	struct pdu_rx *rx = &c->rx;
+	struct iovec iov[2];
+	size_t direct, want, got;
+	uint8_t *dst;
 	ssize_t n;
 
 	if (c->pend_len > 0 && !c->rx_paused) {
@@ -202,7 +284,24 @@ do_read(struct iconn *c)
 		free(p);
 	}
 	while (c->state == ICONN_UP && !c->rx_paused) {
-		n = read(c->fd, buf, sizeof(buf));
+		direct = pdu_rx_direct(rx, &dst);
+		if (direct < ICONN_DIRECT_MIN && !c->hdr_first)
+			direct = 0;	/* a copy is cheaper than readv */
+		want = sizeof(buf);
+		if (c->hdr_first && direct > 0)
+			/* padding, data digest, the next BHS and its digest */
+			want = rx->pdu_end - (rx->data_off + rx->pdu.dsl) +
+			    PDU_BHS_LEN + (rx->next.header ? PDU_DIGEST_LEN : 0);
+		else if (c->hdr_first && header_due(rx) > 0)
+			want = header_due(rx);
+		iov[0].iov_base = dst;
+		iov[0].iov_len = direct;
+		iov[1].iov_base = buf;
+		iov[1].iov_len = want;
+		if (direct > 0)
+			n = readv(c->fd, iov, 2);
+		else
+			n = read(c->fd, buf, want);
 		if (n == 0) {
 			shut(c, 0, false);
 			return;
@@ -210,16 +309,22 @@ do_read(struct iconn *c)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
 				shut(c, errno, false);
-			return;
+				return;
+			}
+			break;
 		}
 		c->stats.bytes_rx += (uint64_t)n;
-		if (!feed(c, buf, (size_t)n))
+		got = (size_t)n < direct ? (size_t)n : direct;
+		if (got > 0)
+			pdu_rx_direct_done(rx, got);
+		if (!feed(c, buf, (size_t)n - got))
 			return;
-		if ((size_t)n < sizeof(buf))
-			return;
+		if ((size_t)n < direct + want)
+			break;		/* the socket is drained */
 	}
+	set_lowat(c);
 }
 
 static void
@@ -276,31 +381,121 @@ iconn_io(struct evloop *l, int fd, unsigned ev, void *arg)
 	update_events(c);
 }
 
+/*
+ * Send iov now when nothing is queued, else (or for what the socket does
+ * not take) queue a copy.  While input is being handled small PDUs are
+ * only queued: feed() sends them together.  Errors close the connection
+ * (on_close reports them), as a failed flush does.
+ */
+static int
+send_iov(struct iconn *c, const struct iovec *iov, int n, size_t data_len)
+{
+	ssize_t w = 0;
+
+	if (c->in_rx && data_len < ICONN_GATHER_MAX) {
+		if (bufq_push_copyv(&c->txq, iov, n, 0) == -1)
+			return -1;
+		return 0;
+	}
+	if (bufq_pending(&c->txq) > 0)
+		do_write(c);
+	if (c->state != ICONN_UP)
+		return 0;
+	if (bufq_pending(&c->txq) == 0) {
+		struct msghdr mh = { .msg_iov = (struct iovec *)iov,
+		    .msg_iovlen = (size_t)n };
+
+		do
+			w = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
+		while (w == -1 && errno == EINTR);
+		if (w == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				shut(c, errno, false);
+				return 0;
+			}
+			w = 0;
+		}
+		c->stats.bytes_tx += (uint64_t)w;
+	}
+	if (bufq_push_copyv(&c->txq, iov, n, (size_t)w) == -1)
+		return -1;
+	update_events(c);
+	return 0;
+}
+
+static int
+encbuf_reserve(struct iconn *c, size_t need)
+{
+	uint8_t *nb;
+
+	if (need <= c->encbuf_cap)
+		return 0;
+	if ((nb = realloc(c->encbuf, need)) == NULL)
+		return -1;
+	c->encbuf = nb;
+	c->encbuf_cap = need;
+	return 0;
+}
+
 int
 iconn_send_opts(struct iconn *c, const struct pdu *p,
     const struct pdu_digest_opts *d)
 {
-	size_t need = pdu_encoded_len(p, d), len;
+	struct iovec iov[3];
+	struct pdu h;
+	uint8_t tail[3 + PDU_DIGEST_LEN];
+	size_t len, tlen;
 	int rc;
 
 	if (c->state != ICONN_UP) {
 		errno = ENOTCONN;
 		return -1;
 	}
-	if (need > c->encbuf_cap) {
-		uint8_t *nb = realloc(c->encbuf, need);
-		if (nb == NULL)
+	if (p->data_len == 0 || p->data == NULL || p->dsl_override) {
+		/* all of it in the encode buffer */
+		if (encbuf_reserve(c, pdu_encoded_len(p, d)) == -1)
 			return -1;
-		c->encbuf = nb;
-		c->encbuf_cap = need;
+		rc = pdu_encode(p, d, c->encbuf, c->encbuf_cap, &len);
+		if (rc != PDU_OK) {
+			errno = EINVAL;
+			return -1;
+		}
+		iov[0].iov_base = c->encbuf;
+		iov[0].iov_len = len;
+		c->stats.pdus_tx++;
+		return send_iov(c, iov, 1, 0);
 	}
-	rc = pdu_encode(p, d, c->encbuf, c->encbuf_cap, &len);
+	/* the header alone (its DataSegmentLength set), the data by reference */
+	h = *p;
+	h.data = NULL;
+	h.data_len = 0;
+	h.dsl_override = true;
+	h.dsl = p->data_len;
+	if (p->data_len > PDU_DSL_MAX ||
+	    encbuf_reserve(c, pdu_encoded_len(&h, d)) == -1) {
+		errno = p->data_len > PDU_DSL_MAX ? EINVAL : ENOMEM;
+		return -1;
+	}
+	rc = pdu_encode(&h, d, c->encbuf, c->encbuf_cap, &len);
 	if (rc != PDU_OK) {
 		errno = EINVAL;
 		return -1;
 	}
+	tlen = PDU_PAD4(p->data_len);
+	memset(tail, 0, sizeof(tail));
+	if (d != NULL && d->data) {
+		put_le32(tail + tlen, crc32c(crc32c(0, p->data, p->data_len),
+		    tail, tlen) ^ d->data_xor);
+		tlen += PDU_DIGEST_LEN;
+	}
+	iov[0].iov_base = c->encbuf;
+	iov[0].iov_len = len;
+	iov[1].iov_base = (void *)p->data;
+	iov[1].iov_len = p->data_len;
+	iov[2].iov_base = tail;
+	iov[2].iov_len = tlen;
 	c->stats.pdus_tx++;
-	return iconn_send_raw(c, c->encbuf, len);
+	return send_iov(c, iov, tlen > 0 ? 3 : 2, p->data_len);
 }
 
 int
@@ -312,16 +507,15 @@ iconn_send(struct iconn *c, const struct pdu *p)
 int
 iconn_send_raw(struct iconn *c, const void *buf, size_t len)
 {
+	struct iovec iov = { (void *)buf, len };
+
 	if (c->state != ICONN_UP) {
 		errno = ENOTCONN;
 		return -1;
 	}
-	if (bufq_push_copy(&c->txq, buf, len) == -1)
-		return -1;
-	/* try at once; most PDUs leave without waiting for the loop */
-	do_write(c);
-	update_events(c);
-	return 0;
+	if (len == 0)
+		return 0;
+	return send_iov(c, &iov, 1, len);
 }
 
 void
@@ -348,8 +542,16 @@ iconn_pause_rx(struct iconn *c, bool paused)
 }
 
 void
+iconn_rx_unplace(struct iconn *c)
+{
+	pdu_rx_unplace(&c->rx);
+}
+
+void
 iconn_close(struct iconn *c, bool rst)
 {
+	if (c->state == ICONN_UP && bufq_pending(&c->txq) > 0)
+		do_write(c);	/* gathered PDUs leave before the FIN / RST */
 	if (c->state == ICONN_CONNECTING) {
 		evloop_fd_del(c->loop, &c->h);
 		close(c->fd);

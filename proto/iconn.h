@@ -32,6 +32,14 @@ struct iconn_ops {
 	 * value (ECONNRESET, ETIMEDOUT ...) or -1 when closed locally.
 	 */
 	void	(*on_close)(struct iconn *, int err, void *arg);
+	/*
+	 * Optional data placement (pdu_rx_set_placement): where the data
+	 * segment of the PDU whose header hdr was just received goes, or NULL
+	 * for the receive buffer.  Placed data is read from the socket
+	 * straight into it when it is large enough.  If that memory goes away
+	 * before the PDU is delivered, call iconn_rx_unplace() first.
+	 */
+	uint8_t	*(*on_place)(struct iconn *, const struct pdu *hdr, void *arg);
 };
 
 struct iconn_stats {
@@ -67,6 +75,8 @@ struct iconn {
 	int			 close_err;
 	bool			 rx_paused;
 	bool			 in_rx;
+	bool			 hdr_first;	/* big placed PDUs: read headers alone */
+	int			 rcvlowat;	/* SO_RCVLOWAT in force (0: default) */
 	uint8_t			*encbuf;
 	size_t			 encbuf_cap;
 };
@@ -78,7 +88,14 @@ int	iconn_attach(struct iconn *, struct evloop *, int fd, uint32_t max_recv_dsl,
 int	iconn_connect(struct iconn *, struct evloop *, const struct netaddr *,
 	    uint32_t max_recv_dsl, const struct iconn_ops *, void *arg);
 
-/* Encode p with the current transmit digests and queue it. */
+/*
+ * Encode p with the current transmit digests and send it: header and data
+ * in one sendmsg, the data segment not copied when the socket takes it at
+ * once.  PDUs sent while a received PDU is being handled (from on_pdu) are
+ * gathered and leave together when that batch of input is done (large
+ * data segments leave at once).  What the socket does not take is copied
+ * into the send queue.
+ */
 int	iconn_send(struct iconn *, const struct pdu *p);
 /* As iconn_send with explicit digest options (fault injection). */
 int	iconn_send_opts(struct iconn *, const struct pdu *p,
@@ -91,7 +108,12 @@ void	iconn_set_digests(struct iconn *, bool header, bool data);
 int	iconn_set_max_recv_dsl(struct iconn *, uint32_t);
 /* Stop / resume reading (a stalled peer, flow control). */
 void	iconn_pause_rx(struct iconn *, bool paused);
-/* Close now (FIN, or RST when rst); on_close(-1) follows from the loop. */
+/* The placement target of the PDU in progress goes away (pdu_rx_unplace). */
+void	iconn_rx_unplace(struct iconn *);
+/*
+ * Close now (FIN, or RST when rst), after one last attempt to write what
+ * is queued; on_close(-1) follows from the loop.
+ */
 void	iconn_close(struct iconn *, bool rst);
 /* Release buffers (after on_close, or instead of ever attaching). */
 void	iconn_free(struct iconn *);

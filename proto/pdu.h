@@ -420,6 +420,11 @@ struct pdu_rx {
 	uint64_t		errors;		/* of which with status != OK */
 	struct pdu		pdu;
 	struct pdu_error	err;
+	/* data placement (pdu_rx_set_placement) */
+	uint8_t			*(*place_fn)(void *arg, const struct pdu *hdr);
+	void			*place_arg;
+	uint8_t			*place;		/* data segment of this PDU, or NULL */
+	size_t			data_off;	/* where the data segment starts */
 };
 
 /*
@@ -439,6 +444,29 @@ void	pdu_rx_reset(struct pdu_rx *rx);
 /* Takes effect at the next PDU boundary (immediately when idle). */
 void	pdu_rx_set_digests(struct pdu_rx *rx, bool header, bool data);
 int	pdu_rx_set_max_dsl(struct pdu_rx *rx, uint32_t max_dsl);
+
+/*
+ * Data placement: once the header of a PDU with a data segment is decoded
+ * (header digest good, DataSegmentLength within the limit), fn may return
+ * where its DataSegmentLength bytes go (room for hdr->dsl bytes), or NULL
+ * for the receive buffer.  The delivered PDU's data then points there and
+ * its wire holds the header only.  The header is not validated yet: fn
+ * must check what it relies on.  fn NULL turns placement off.
+ */
+void	pdu_rx_set_placement(struct pdu_rx *rx,
+	    uint8_t *(*fn)(void *arg, const struct pdu *hdr), void *arg);
+/*
+ * While a placed data segment is arriving: where its next bytes go and how
+ * many are still due (0: none), so a reader can receive them there
+ * directly, then report them with pdu_rx_direct_done() and feed the rest.
+ */
+size_t	pdu_rx_direct(const struct pdu_rx *rx, uint8_t **dst);
+void	pdu_rx_direct_done(struct pdu_rx *rx, size_t n);
+/*
+ * The placement target is going away: what arrived there is copied back
+ * into the receive buffer and the PDU goes on as if never placed.
+ */
+void	pdu_rx_unplace(struct pdu_rx *rx);
 
 /*
  * Feed len bytes.  Returns the number of bytes consumed (len unless the

@@ -88,6 +88,11 @@ pdu_fail(struct pdu_error *err, enum pdu_status code, const char *field,
 	err->field = field;
 	err->value = value;
 	err->expected = expected;
+	if (code == PDU_OK) {
+		/* the common case: no message to format (receive fast path) */
+		err->msg[0] = '\0';
+		return code;
+	}
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);

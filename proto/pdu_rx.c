@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "crc32c.h"
 #include "pdu_layout.h"
 
 static size_t
@@ -46,6 +47,7 @@ rx_next_pdu(struct pdu_rx *rx)
 	rx->have = 0;
 	rx->skip = 0;
 	rx->cur = rx->next;
+	rx->place = NULL;
 }
 
 void
@@ -100,6 +102,105 @@ rx_fill(struct pdu_rx *rx, const uint8_t **in, size_t *len, size_t upto)
 	*in += n;
 	*len -= n;
 	return rx->have >= upto;
+}
+
+/* Copy input into the placed data segment; true once all of it is there. */
+static bool
+rx_place(struct pdu_rx *rx, const uint8_t **in, size_t *len)
+{
+	size_t end = rx->data_off + rx->pdu.dsl, n;
+
+	if (rx->have >= end)
+		return true;
+	n = end - rx->have;
+	if (n > *len)
+		n = *len;
+	memcpy(rx->place + (rx->have - rx->data_off), *in, n);
+	rx->have += n;
+	*in += n;
+	*len -= n;
+	return rx->have >= end;
+}
+
+/*
+ * pdu_decode() for a placed PDU: the header (and padding, data digest) in
+ * buf, the data segment at rx->place.
+ */
+static int
+rx_decode_placed(struct pdu_rx *rx)
+{
+	struct pdu *p = &rx->pdu;
+	struct pdu_error ahs_err;
+	uint32_t pad, computed;
+	int rc;
+
+	rc = pdu_decode_header(rx->buf, rx->data_off, &rx->cur, p, &rx->err,
+	    &ahs_err);
+	if (rc != PDU_OK)
+		return rc;
+	p->wire = rx->buf;
+	p->wire_len = rx->data_off;
+	p->data = rx->place;
+	p->data_len = p->dsl;
+	pad = PDU_PAD4(p->dsl);
+	if (rx->cur.data) {
+		p->has_ddigest = true;
+		p->ddigest = get_le32(rx->buf + rx->data_off + p->dsl + pad);
+		computed = crc32c(crc32c(0, rx->place, p->dsl),
+		    rx->buf + rx->data_off + p->dsl, pad);
+		if (computed != p->ddigest)
+			return pdu_fail(&rx->err, PDU_EDDIGEST, "DataDigest",
+			    p->ddigest, computed,
+			    "data digest 0x%08x, computed 0x%08x", p->ddigest,
+			    computed);
+	}
+	if (ahs_err.code != PDU_OK) {
+		rx->err = ahs_err;
+		return ahs_err.code;
+	}
+	return pdu_validate(p, &rx->err);
+}
+
+void
+pdu_rx_set_placement(struct pdu_rx *rx,
+    uint8_t *(*fn)(void *arg, const struct pdu *hdr), void *arg)
+{
+	rx->place_fn = fn;
+	rx->place_arg = arg;
+}
+
+size_t
+pdu_rx_direct(const struct pdu_rx *rx, uint8_t **dst)
+{
+	size_t end = rx->data_off + rx->pdu.dsl;
+
+	if (rx->state != PDU_RX_DATA || rx->place == NULL || rx->have >= end)
+		return 0;
+	*dst = rx->place + (rx->have - rx->data_off);
+	return end - rx->have;
+}
+
+void
+pdu_rx_direct_done(struct pdu_rx *rx, size_t n)
+{
+	uint8_t *dst;
+	size_t due = pdu_rx_direct(rx, &dst);
+
+	rx->have += n < due ? n : due;
+}
+
+void
+pdu_rx_unplace(struct pdu_rx *rx)
+{
+	size_t end;
+
+	if (rx->place == NULL)
+		return;
+	end = rx->data_off + rx->pdu.dsl;
+	if (rx->have > rx->data_off)
+		memcpy(rx->buf + rx->data_off, rx->place,
+		    (rx->have < end ? rx->have : end) - rx->data_off);
+	rx->place = NULL;
 }
 
 static int
@@ -169,11 +270,17 @@ pdu_rx_feed(struct pdu_rx *rx, const uint8_t *in, size_t len, pdu_rx_fn fn,
 					return in - start;
 				continue;
 			}
+			rx->data_off = rx->have;
 			rx->data_end = rx->have + dsl + PDU_PAD4(dsl);
 			rx->pdu_end = rx->data_end + ddigest;
+			rx->place = dsl > 0 && rx->place_fn != NULL ?
+			    rx->place_fn(rx->place_arg, &rx->pdu) : NULL;
 			rx->state = PDU_RX_DATA;
 			/* FALLTHROUGH */
 		case PDU_RX_DATA:
+			if (rx->place != NULL && !rx_place(rx, &in, &len))
+				return in - start;
+			/* the rest (all of it unless placed, else the padding) */
 			if (!rx_fill(rx, &in, &len, rx->data_end))
 				return in - start;
 			rx->state = PDU_RX_DDIGEST;
@@ -181,7 +288,11 @@ pdu_rx_feed(struct pdu_rx *rx, const uint8_t *in, size_t len, pdu_rx_fn fn,
 		case PDU_RX_DDIGEST:
 			if (!rx_fill(rx, &in, &len, rx->pdu_end))
 				return in - start;
-			pdu_decode(rx->buf, rx->have, &rx->cur, &rx->pdu, &rx->err);
+			if (rx->place != NULL)
+				rx_decode_placed(rx);
+			else
+				pdu_decode(rx->buf, rx->have, &rx->cur, &rx->pdu,
+				    &rx->err);
 			rx_next_pdu(rx);
 			if (rx_deliver(rx, fn, arg) != 0)
 				return in - start;
