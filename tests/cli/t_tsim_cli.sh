@@ -66,14 +66,14 @@ stop_with TERM
 run_until_listening 1 --listen 127.0.0.1:0 --target iqn.2024-01.org.x:a --lun 1M
 stop_with INT
 
-for f in "$ROOT"/scenarios/examples/*.yaml; do
+for f in "$ROOT"/target-sim/examples/*.yaml; do
 	run_until_listening 1 --scenario "$f"
 	stop_with TERM
 done
 
 # the fault log: a redirect seen by libiscsi, when it is installed
 if command -v iscsi-inq >/dev/null 2>&1; then
-	run_until_listening 2 --scenario "$ROOT/scenarios/examples/login-redirect.yaml" \
+	run_until_listening 2 --scenario "$ROOT/target-sim/examples/login-redirect.yaml" \
 		--fault-log "$WORK/faults.json"
 	P=$(sed -n '1s/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/out")
 	expect_exit 0 timeout 20 iscsi-inq iscsi://127.0.0.1:$P/iqn.2024-01.org.iscsi-bench:disk1/0
