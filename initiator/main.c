@@ -1,53 +1,209 @@
 /*
- * iscsi-initiator: the reference initiator's command line (iscsicli verbs).
- * The protocol engine lands with issue #4; this front end already parses
- * options and verbs so scripts fail with clear messages.
+ * iscsi-initiator: the reference initiator's command line.  One verb per
+ * run, or a script of verbs in one process (--script FILE|-) so sessions
+ * live across them.  Exit status: 0 success, 1 a verb failed (its ISDSC
+ * code is printed), 2 bad usage.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "cli.h"
+#include "log.h"
 #include "version.h"
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: iscsi-initiator [--json] [--events FILE] VERB [ARGS...]\n"
-	    "       iscsi-initiator [--json] [--events FILE] --script FILE|-\n"
+	    "usage: iscsi-initiator [options] VERB [ARGS...]\n"
+	    "       iscsi-initiator [options] --script FILE|-\n"
 	    "       iscsi-initiator --help | --version\n\n"
-	    "Verbs available in this build:\n"
-	    "  VersionInfo          print the initiator version\n");
+	    "Options:\n"
+	    "  --json               print every verb's result as a JSON line\n"
+	    "  --events FILE        write the event log as JSON lines\n"
+	    "  --script FILE|-      run verbs from FILE (or stdin), one per line,\n"
+	    "                       '#' comments, $SID = last logged-in session\n"
+	    "  --debug              protocol debug log on stderr\n"
+	    "  --connect-timeout MS --login-timeout MS --scsi-timeout MS\n"
+	    "  --nop-interval MS    (0: no keepalive) --nop-timeout MS\n"
+	    "  --tcp-user-timeout MS --recovery-attempts N --max-redirects N\n"
+	    "  --chap-algorithms L  CHAP_A preference, e.g. 7,5 (MD5 always)\n"
+	    "  --max-recv-dsl N --first-burst N --max-burst N\n"
+	    "  --immediate-data yes|no --initial-r2t yes|no\n\n"
+	    "Numbers are decimal or 0x hex; '*' stands for a default.\n"
+	    "Verbs (case-insensitive):\n");
+	cli_print_verbs(f);
+}
+
+struct num_opt {
+	const char	*name;
+	size_t		 off;
+};
+
+#define CFG(f)	offsetof(struct ini_config, f)
+static const struct num_opt num_opts[] = {
+	{ "--connect-timeout", CFG(connect_timeout_ms) },
+	{ "--login-timeout", CFG(login_timeout_ms) },
+	{ "--text-timeout", CFG(text_timeout_ms) },
+	{ "--logout-timeout", CFG(logout_timeout_ms) },
+	{ "--scsi-timeout", CFG(scsi_timeout_ms) },
+	{ "--tmf-timeout", CFG(tmf_timeout_ms) },
+	{ "--nop-interval", CFG(nop_interval_ms) },
+	{ "--nop-timeout", CFG(nop_timeout_ms) },
+	{ "--tcp-user-timeout", CFG(tcp_user_timeout_ms) },
+	{ "--max-redirects", CFG(max_redirects) },
+	{ "--recovery-attempts", CFG(recovery_attempts) },
+	{ "--max-recv-dsl", CFG(max_recv_dsl) },
+	{ "--first-burst", CFG(first_burst_length) },
+	{ "--max-burst", CFG(max_burst_length) },
+	{ "--max-outstanding-r2t", CFG(max_outstanding_r2t) },
+};
+
+static int
+bad_option(const char *opt, const char *why)
+{
+	fprintf(stderr, "iscsi-initiator: %s: %s\n", opt, why);
+	return CLI_EXIT_USAGE;
+}
+
+static bool
+known_value_option(const char *o)
+{
+	static const char *const named[] = { "--events", "--script",
+	    "--chap-algorithms", "--immediate-data", "--initial-r2t" };
+	size_t k;
+
+	for (k = 0; k < sizeof(named) / sizeof(named[0]); k++)
+		if (strcmp(o, named[k]) == 0)
+			return true;
+	for (k = 0; k < sizeof(num_opts) / sizeof(num_opts[0]); k++)
+		if (strcmp(o, num_opts[k].name) == 0)
+			return true;
+	return false;
+}
+
+static int
+yes_no(const char *opt, const char *v, bool *out)
+{
+	if (v != NULL && strcasecmp(v, "yes") == 0)
+		*out = true;
+	else if (v != NULL && strcasecmp(v, "no") == 0)
+		*out = false;
+	else
+		return bad_option(opt, "expected yes or no");
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	int i;
+	struct ini_config cfg;
+	struct cli c;
+	const char *script = NULL, *events = NULL;
+	bool json = false, debug = false;
+	uint64_t v;
+	size_t k;
+	int i, rc;
+	FILE *sf;
 
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
-		if (strcmp(argv[i], "--help") == 0) {
+	ini_config_default(&cfg);
+	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(o, "--help") == 0) {
 			usage(stdout);
 			return 0;
 		}
-		if (strcmp(argv[i], "--version") == 0) {
+		if (strcmp(o, "--version") == 0) {
 			printf("iscsi-initiator %s\n", ISCSI_BENCH_VERSION);
 			return 0;
 		}
-		fprintf(stderr, "iscsi-initiator: unknown option '%s'\n", argv[i]);
-		usage(stderr);
-		return 2;
+		if (strcmp(o, "--json") == 0) {
+			json = true;
+			continue;
+		}
+		if (strcmp(o, "--debug") == 0) {
+			debug = true;
+			continue;
+		}
+		if (!known_value_option(o)) {
+			fprintf(stderr, "iscsi-initiator: unknown option '%s'\n", o);
+			usage(stderr);
+			return CLI_EXIT_USAGE;
+		}
+		if (val == NULL)
+			return bad_option(o, "needs a value");
+		if (strcmp(o, "--events") == 0)
+			events = val;
+		else if (strcmp(o, "--script") == 0)
+			script = val;
+		else if (strcmp(o, "--chap-algorithms") == 0)
+			cfg.chap_algorithms = val;
+		else if (strcmp(o, "--immediate-data") == 0) {
+			if (yes_no(o, val, &cfg.immediate_data) != 0)
+				return CLI_EXIT_USAGE;
+		} else if (strcmp(o, "--initial-r2t") == 0) {
+			if (yes_no(o, val, &cfg.initial_r2t) != 0)
+				return CLI_EXIT_USAGE;
+		} else {
+			for (k = 0; k < sizeof(num_opts) / sizeof(num_opts[0]); k++)
+				if (strcmp(o, num_opts[k].name) == 0)
+					break;
+			if (!cli_parse_u64(val, UINT32_MAX, &v))
+				return bad_option(o, "expected a number");
+			*(uint32_t *)((char *)&cfg + num_opts[k].off) = (uint32_t)v;
+		}
+		i++;
 	}
-	if (i >= argc) {
+	if (cfg.max_recv_dsl < 512 || cfg.max_recv_dsl > 16777215 ||
+	    cfg.first_burst_length < 512 || cfg.max_burst_length < 512 ||
+	    cfg.max_outstanding_r2t == 0)
+		return bad_option("--max-recv-dsl/--first-burst/--max-burst",
+		    "out of the RFC 7143 range");
+	if (script == NULL && i >= argc) {
 		fprintf(stderr, "iscsi-initiator: no verb given\n");
 		usage(stderr);
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
-	if (strcasecmp(argv[i], "VersionInfo") == 0) {
-		printf("iscsi-initiator version %s\n", ISCSI_BENCH_VERSION);
-		return 0;
+	if (script != NULL && i < argc)
+		return bad_option("--script", "takes no verb on the command line");
+	log_init("iscsi-initiator", debug ? LOG_LVL_DEBUG : LOG_LVL_WARN, stderr);
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&c, 0, sizeof(c));
+	c.out = stdout;
+	c.err = stderr;
+	c.json = json;
+	c.where = "";
+	if (events != NULL && (c.events = fopen(events, "a")) == NULL) {
+		fprintf(stderr, "iscsi-initiator: --events %s: %s\n", events,
+		    strerror(errno));
+		return CLI_EXIT_USAGE;
 	}
-	fprintf(stderr, "iscsi-initiator: unknown verb '%s'\n", argv[i]);
-	usage(stderr);
-	return 2;
+	if ((c.node = ini_node_new(&cfg, NULL)) == NULL) {
+		fprintf(stderr, "iscsi-initiator: cannot create the node\n");
+		return CLI_EXIT_FAIL;
+	}
+	ini_node_set_event_sink(c.node, cli_event_sink, &c);
+	if (script != NULL) {
+		sf = strcmp(script, "-") == 0 ? stdin : fopen(script, "r");
+		if (sf == NULL) {
+			fprintf(stderr, "iscsi-initiator: --script %s: %s\n",
+			    script, strerror(errno));
+			rc = CLI_EXIT_USAGE;
+		} else {
+			rc = cli_run_script(&c, sf, strcmp(script, "-") == 0 ?
+			    "stdin" : script);
+			if (sf != stdin)
+				fclose(sf);
+		}
+	} else
+		rc = cli_run_verb(&c, argc - i, argv + i);
+	ini_node_free(c.node);
+	if (c.events != NULL)
+		fclose(c.events);
+	return rc;
 }
