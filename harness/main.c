@@ -21,6 +21,8 @@ static const struct subcommand subcommands[] = {
 	  "run scenario files and check them against the documents" },
 	{ "catalog", cmd_catalog, "[--json]",
 	  "print the event-ID / ISDSC / RFC 7143 status catalog" },
+	{ "interop", cmd_interop, "--portal H:P",
+	  "initiator conformance steps against any target (no faults)" },
 	{ "netlink", cmd_netlink, "ACTION",
 	  "ns-3 network mode: check | sweep | selftest [--delay MS] [--rate MBIT] [--loss P]" },
 	{ "crc32c", cmd_crc32c, "FILE...",
