@@ -209,10 +209,16 @@ run_checks(struct io_args *a, struct io_check *c)
 
 	/* 1. discovery: SendTargets lists the target */
 	c[0].name = "discovery (SendTargets=All)";
-	snprintf(script, sizeof(script), "QAddTargetPortal %s:%u %s %s\nListTargets\n",
-	    a->host, a->port, a->chap_user ? a->chap_user : "",
-	    a->chap_user ? a->chap_secret : "");
+	snprintf(script, sizeof(script), "QAddTargetPortal %s:%u\nListTargets\n",
+	    a->host, a->port);
 	io_exec(script, &r);
+	if (io_isdsc(&r, 0) == ISDSC_AUTHENTICATION_FAILURE && a->chap_user != NULL) {
+		/* the discovery session wants CHAP too: the same credentials */
+		io_run_free(&r);
+		snprintf(script, sizeof(script), "QAddTargetPortal %s:%u %s %s\n"
+		    "ListTargets\n", a->host, a->port, a->chap_user, a->chap_secret);
+		io_exec(script, &r);
+	}
 	res = io_result(&r, 1);
 	n = res ? ymap_get(res, "targets") : NULL;
 	if (io_isdsc(&r, 0) != 0)
