@@ -117,7 +117,7 @@ $(BIN)/unit-tests: $(call obj,$(UNIT_SRC)) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTA
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
 
-$(BIN)/bench_%: $(OBJ)/bench/bench_%.o $(LIBPROTO)
+$(BIN)/bench_%: $(OBJ)/bench/bench_%.o $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

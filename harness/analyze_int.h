@@ -49,7 +49,41 @@ struct ana_tasks {
 	size_t		 count;
 };
 
-struct ana_login;	/* analyze_login.c */
+#include "chap.h"
+
+enum chap_step {
+	CHAP_NONE,		/* AuthMethod=CHAP not agreed yet */
+	CHAP_WANT_A,		/* initiator sends CHAP_A */
+	CHAP_WANT_CHALLENGE,	/* target sends CHAP_A, CHAP_I, CHAP_C */
+	CHAP_WANT_RESPONSE,	/* initiator sends CHAP_N, CHAP_R [, CHAP_I, CHAP_C] */
+	CHAP_WANT_MUTUAL,	/* target sends CHAP_N, CHAP_R */
+	CHAP_DONE
+};
+
+/* Login state of one connection (analyze_login.c, analyze_auth.c). */
+struct ana_login {
+	struct keys_neg	 obs_i, obs_t;
+	struct keys_local local_i, local_t;
+	char		 ivals[KEYS_COUNT][TEXT_VALUE_MAX + 1];
+	uint64_t	 target_offered;
+	struct text_accum acc[2];
+	bool		 have_req;
+	struct pdu_login_req req;	/* last Login Request */
+	uint32_t	 req_itt;
+	uint64_t	 req_frame;
+	double		 req_time;
+	bool		 stage_known;
+	uint8_t		 stage;		/* CSG the next request must carry */
+	/* AuthMethod / CHAP */
+	char		 auth_offer[TEXT_VALUE_MAX + 1];
+	bool		 auth_answered;
+	enum chap_step	 chap;
+	char		 chap_a_offer[TEXT_VALUE_MAX + 1];
+	int		 chap_alg;
+	bool		 mutual;
+	uint8_t		 t_challenge[CHAP_CHALLENGE_MAX];
+	size_t		 t_challenge_len;
+};
 struct ana_conn_int;
 
 /* Callback argument of one direction of a connection. */
@@ -157,10 +191,36 @@ void	ana_login_free(struct ana_conn_int *);
 /* Text Request/Response key checks in FFP */
 void	ana_text_pdu(struct ana_conn_int *, enum ana_dir, const struct pdu *);
 
+/* One text being checked: whose, which PDU. */
+struct keycb {
+	struct ana_conn_int	*c;
+	enum ana_dir		 dir;
+	const struct pdu	*p;
+};
+const char *ana_text_find(const struct text_list *, const char *key);
+/* analyze_auth.c: AuthMethod and CHAP steps of one complete text */
+void	ana_auth_text(struct keycb *, const struct text_list *, bool security);
+
 /* analyze_ffp.c: sequence numbers, tasks, data transfer, NOP, logout... */
 void	ana_ffp_pdu(struct ana_conn_int *, enum ana_dir, const struct pdu *,
 	    const struct pdu_error *);
 void	ana_ffp_end(struct ana_conn_int *, bool reset);
+/* Negotiated session parameters, NULL while unknown. */
+const struct keys_session_params *ana_sparams(const struct ana_conn_int *);
+/* Task of a target PDU's ITT; reports UNKNOWN_ITT when it should exist. */
+struct ana_task *ana_task_for_response(struct ana_conn_int *,
+	    const struct pdu *);
+struct ana_task *ana_task_new(struct ana_conn_int *, const struct pdu *);
+/* Response time (and TIMEOUT) of task t answered by p. */
+void	ana_task_answered(struct ana_conn_int *, struct ana_task *,
+	    const struct pdu *);
+
+/* analyze_data.c: data transfer */
+void	ana_scsi_command(struct ana_conn_int *, const struct pdu *);
+void	ana_data_out(struct ana_conn_int *, const struct pdu *);
+void	ana_r2t(struct ana_conn_int *, const struct pdu *);
+void	ana_data_in(struct ana_conn_int *, const struct pdu *);
+void	ana_scsi_response(struct ana_conn_int *, const struct pdu *);
 /* PDUs of dir were lost (capture gap, framing lost): forget what depends
    on seeing all of them. */
 void	ana_ffp_lost(struct ana_conn_int *, enum ana_dir);

@@ -13,6 +13,7 @@
 #define WIDTH		1000
 #define LABEL_MAX	120
 #define MARKS_MAX	80
+#define FAULTS_MAX	64
 
 struct row {
 	int		 dir;
@@ -21,6 +22,16 @@ struct row {
 	unsigned	 conn;
 	char		 label[LABEL_MAX];
 	char		 marks[MARKS_MAX];	/* check names of its findings */
+	char		 fault[MARKS_MAX];	/* injected fault, if any */
+};
+
+/* A fault the target says it injected, to be drawn on its PDU. */
+struct fault_mark {
+	int		 dir;
+	uint8_t		 opcode;
+	uint32_t	 itt;
+	char		 label[MARKS_MAX];
+	bool		 used;
 };
 
 struct ana_ladder {
@@ -35,7 +46,25 @@ struct ana_ladder {
 	uint64_t	 pend_index;
 	char		 pend[MARKS_MAX];
 	char		 initiator[ANA_NAME_MAX], target[ANA_NAME_MAX];
+	struct fault_mark faults[FAULTS_MAX];
+	size_t		 nfaults;
 };
+
+int
+ana_ladder_mark_fault(struct ana_ladder *l, int dir, uint8_t opcode,
+    uint32_t itt, const char *label)
+{
+	struct fault_mark *m;
+
+	if (l->nfaults == FAULTS_MAX)
+		return -1;
+	m = &l->faults[l->nfaults++];
+	m->dir = dir;
+	m->opcode = opcode;
+	m->itt = itt;
+	snprintf(m->label, sizeof(m->label), "%s", label);
+	return 0;
+}
 
 struct ana_ladder *
 ana_ladder_new(unsigned session_id, size_t max_rows)
@@ -165,6 +194,19 @@ ana_ladder_pdu(void *arg, const struct ana_pdu_ctx *c)
 		    strlen(r->label), " (%s)", pdu_strerror(c->err->code));
 	if (l->pend_index == c->index)
 		snprintf(r->marks, sizeof(r->marks), "%s", l->pend);
+	{
+		size_t k;
+
+		for (k = 0; k < l->nfaults; k++) {
+			struct fault_mark *m = &l->faults[k];
+			if (!m->used && m->dir == (int)c->dir &&
+			    m->opcode == c->pdu->opcode && m->itt == c->pdu->itt) {
+				m->used = true;
+				snprintf(r->fault, sizeof(r->fault), "%s", m->label);
+				break;
+			}
+		}
+	}
 }
 
 /* Text content with XML's special characters escaped. */
@@ -213,7 +255,8 @@ ana_ladder_write_svg(const struct ana_ladder *l, FILE *f)
 	for (i = 0; i < l->n; i++) {
 		const struct row *r = &l->rows[i];
 		size_t y = TOP + i * ROW_H;
-		const char *color = r->marks[0] ? "red" : "black";
+		const char *color = r->fault[0] ? "#c000c0" : r->marks[0] ?
+		    "red" : "black";
 		int x1 = r->dir == ANA_DIR_I2T ? X_I : X_T;
 		int x2 = r->dir == ANA_DIR_I2T ? X_T : X_I;
 
@@ -234,6 +277,10 @@ ana_ladder_write_svg(const struct ana_ladder *l, FILE *f)
 			fputs(" [", f);
 			xml_text(f, r->marks);
 			fputs("]", f);
+		}
+		if (r->fault[0]) {
+			fputs(" \xe2\x9a\xa1 fault: ", f);	/* U+26A1 */
+			xml_text(f, r->fault);
 		}
 		fprintf(f, "</text>\n");
 	}

@@ -8,6 +8,7 @@
 #define HARNESS_ANALYZE_LADDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "analyze.h"
@@ -23,5 +24,11 @@ void	ana_ladder_pdu(void *ladder, const struct ana_pdu_ctx *);
 void	ana_ladder_finding(void *ladder, const struct ana_finding *);
 size_t	ana_ladder_rows(const struct ana_ladder *);
 int	ana_ladder_write_svg(const struct ana_ladder *, FILE *);
+/*
+ * Before the analysis: draw label on the first PDU in direction dir
+ * (enum ana_dir) with this opcode and ITT (an injected fault).
+ */
+int	ana_ladder_mark_fault(struct ana_ladder *, int dir, uint8_t opcode,
+	    uint32_t itt, const char *label);
 
 #endif

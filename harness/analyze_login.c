@@ -1,8 +1,9 @@
 /*
  * Login phase of a captured connection: session grouping (ISID/TSIH),
  * redirects, stage transitions and T/C bits, key negotiation watched
- * through the proto/keys engine in both roles, the CHAP exchange shape,
- * and the negotiated parameters that set the digests and limits.
+ * through the proto/keys engine in both roles (AuthMethod and CHAP in
+ * analyze_auth.c), and the negotiated parameters that set the digests and
+ * limits.
  *
  * The keys engine watches the login from both sides:
  *   obs_t (target role) receives the initiator's keys: illegal values,
@@ -24,40 +25,6 @@
 #include "serial.h"
 
 #define REDIRECT_LOOKBACK	64	/* connections searched for a redirect */
-
-enum chap_step {
-	CHAP_NONE,		/* AuthMethod=CHAP not agreed yet */
-	CHAP_WANT_A,		/* initiator sends CHAP_A */
-	CHAP_WANT_CHALLENGE,	/* target sends CHAP_A, CHAP_I, CHAP_C */
-	CHAP_WANT_RESPONSE,	/* initiator sends CHAP_N, CHAP_R [, CHAP_I, CHAP_C] */
-	CHAP_WANT_MUTUAL,	/* target sends CHAP_N, CHAP_R */
-	CHAP_DONE
-};
-
-struct ana_login {
-	struct keys_neg	 obs_i, obs_t;
-	struct keys_local local_i, local_t;
-	char		 ivals[KEYS_COUNT][TEXT_VALUE_MAX + 1];
-	uint64_t	 target_offered;
-	struct text_accum acc[2];
-	bool		 have_req;
-	struct pdu_login_req req;	/* last Login Request */
-	uint32_t	 req_itt;
-	uint64_t	 req_frame;
-	double		 req_time;
-	bool		 stage_known;
-	uint8_t		 stage;		/* CSG the next request must carry */
-	bool		 rsp_seen;
-	/* AuthMethod / CHAP */
-	char		 auth_offer[TEXT_VALUE_MAX + 1];
-	bool		 auth_answered;
-	enum chap_step	 chap;
-	char		 chap_a_offer[TEXT_VALUE_MAX + 1];
-	int		 chap_alg;
-	bool		 mutual;
-	uint8_t		 t_challenge[CHAP_CHALLENGE_MAX];
-	size_t		 t_challenge_len;
-};
 
 static struct ana_login *
 login_get(struct ana_conn_int *c)
@@ -164,6 +131,16 @@ join_session(struct ana_conn_int *c, const struct pdu *p)
 
 /* ---- key text ------------------------------------------------------- */
 
+/* Value of the first pair with this key, or NULL. */
+const char *
+ana_text_find(const struct text_list *list, const char *key)
+{
+	const struct text_pair *p = text_list_find(list, key);
+
+	return p != NULL ? p->value : NULL;
+}
+
+
 /* Complete text of a Login/Text PDU sequence (C bit), parsed; else false. */
 static bool
 text_complete(struct ana_conn_int *c, struct text_accum *acc, enum ana_dir dir,
@@ -215,12 +192,6 @@ check_of_status(enum keys_status st)
 		return ANA_CHK_KEY_VALUE;
 	}
 }
-
-struct keycb {
-	struct ana_conn_int	*c;
-	enum ana_dir		 dir;
-	const struct pdu	*p;
-};
 
 /* Results of the target's keys (obs_i). */
 static void
@@ -298,254 +269,6 @@ check_initiator_key(struct keycb *k, const char *key, const char *value)
 	text_builder_free(&scratch);
 }
 
-/* ---- CHAP (RFC 7143 12.1.3) ----------------------------------------- */
-
-static const char *
-find(const struct text_list *list, const char *key)
-{
-	const struct text_pair *p = text_list_find(list, key);
-
-	return p != NULL ? p->value : NULL;
-}
-
-static void
-chap_bad(struct keycb *k, unsigned event, const char *key, const char *value,
-    const char *fmt, const char *detail)
-{
-	char dump[TEXT_LONG_VALUE_MAX + 80];
-	int n;
-
-	n = snprintf(dump, sizeof(dump), "%s=%s", key, value != NULL ? value : "");
-	if (n < 0)
-		n = 0;
-	ana_report_ev(k->c->ana, k->c, k->dir,
-	    event == ISCSI_EV_INVALID_CHAP_KEY || event == 0 ?
-	    ANA_CHK_CHAP_SHAPE : ANA_CHK_CHAP_VALUE, k->p,
-	    k->dir == ANA_DIR_T2I ? event : 0, 0, dump,
-	    (size_t)n < sizeof(dump) ? (size_t)n : sizeof(dump) - 1, fmt,
-	    key, detail);
-}
-
-static bool
-chap_key(const char *key)
-{
-	return strncmp(key, "CHAP_", 5) == 0;
-}
-
-/* Keys of one text that are CHAP keys but not among allowed[]. */
-static void
-chap_unexpected(struct keycb *k, const struct text_list *list,
-    const char *const *allowed, const char *step)
-{
-	size_t i, j;
-
-	for (i = 0; i < list->npairs; i++) {
-		const char *key = list->pairs[i].key;
-		bool ok = false;
-
-		if (!chap_key(key))
-			continue;
-		for (j = 0; allowed[j] != NULL; j++)
-			if (strcmp(allowed[j], key) == 0)
-				ok = true;
-		if (!ok)
-			chap_bad(k, ISCSI_EV_INVALID_CHAP_KEY, key,
-			    list->pairs[i].value, "%s not expected %s", step);
-	}
-}
-
-static void
-chap_check_response(struct keycb *k, const char *who, const char *r)
-{
-	uint8_t buf[CHAP_RESPONSE_MAX];
-	size_t len = 0, want = chap_digest_len(k->c->login->chap_alg);
-
-	if (text_parse_binary(r, strlen(r), buf, sizeof(buf), &len) != TEXT_OK)
-		chap_bad(k, ISCSI_EV_INVALID_CHAP_KEY, "CHAP_R", r,
-		    "%s: %s", "malformed binary value");
-	else if (want != 0 && len != want) {
-		char d[80];
-
-		snprintf(d, sizeof(d), "%s response is %zu bytes, %s needs %zu",
-		    who, len, chap_alg_name(k->c->login->chap_alg), want);
-		chap_bad(k, ISCSI_EV_CHAP_RESPONSE_MISMATCH, "CHAP_R", r,
-		    "%s: %s", d);
-	}
-}
-
-static void
-chap_initiator(struct keycb *k, const struct text_list *list)
-{
-	struct ana_login *l = k->c->login;
-	static const char *const step_a[] = { "CHAP_A", NULL };
-	static const char *const step_r[] = { "CHAP_N", "CHAP_R", "CHAP_I",
-	    "CHAP_C", NULL };
-	const char *v, *ic;
-	uint8_t ch[CHAP_CHALLENGE_MAX];
-	size_t chlen;
-
-	switch (l->chap) {
-	case CHAP_WANT_A:
-		chap_unexpected(k, list, step_a, "in the initiator's first CHAP "
-		    "step");
-		if ((v = find(list, "CHAP_A")) == NULL) {
-			chap_bad(k, 0, "CHAP_A", NULL, "%s missing %s",
-			    "from the initiator's first CHAP step");
-			return;
-		}
-		snprintf(l->chap_a_offer, sizeof(l->chap_a_offer), "%s", v);
-		l->chap = CHAP_WANT_CHALLENGE;
-		break;
-	case CHAP_WANT_RESPONSE:
-		chap_unexpected(k, list, step_r, "in the initiator's response");
-		if (find(list, "CHAP_N") == NULL || (v = find(list, "CHAP_R")) ==
-		    NULL) {
-			chap_bad(k, 0, "CHAP_N/CHAP_R", NULL, "%s missing %s",
-			    "from the initiator's response");
-			l->chap = CHAP_DONE;
-			return;
-		}
-		chap_check_response(k, "initiator", v);
-		ic = find(list, "CHAP_C");
-		l->mutual = ic != NULL;
-		if ((find(list, "CHAP_I") != NULL) != l->mutual)
-			chap_bad(k, 0, "CHAP_I/CHAP_C", NULL, "%s %s",
-			    "must come together for mutual CHAP");
-		if (ic != NULL && chap_challenge_decode(ic, strlen(ic),
-		    l->t_challenge, l->t_challenge_len, ch, sizeof(ch), &chlen,
-		    NULL) == CHAP_EREFLECT)
-			chap_bad(k, 0, "CHAP_C", ic, "%s: %s", "initiator "
-			    "reflects the target's challenge (RFC 7143 9.2.1)");
-		l->chap = l->mutual ? CHAP_WANT_MUTUAL : CHAP_DONE;
-		break;
-	default:
-		if (l->chap != CHAP_NONE) {
-			static const char *const none[] = { NULL };
-
-			chap_unexpected(k, list, none, "at this point");
-		}
-		break;
-	}
-}
-
-static void
-chap_target(struct keycb *k, const struct text_list *list)
-{
-	struct ana_login *l = k->c->login;
-	static const char *const step_c[] = { "CHAP_A", "CHAP_I", "CHAP_C",
-	    NULL };
-	static const char *const step_m[] = { "CHAP_N", "CHAP_R", NULL };
-	const char *a, *i, *ch;
-	uint8_t id, buf[CHAP_CHALLENGE_MAX];
-	uint64_t alg;
-	size_t len, bad = 0;
-	int rc;
-
-	switch (l->chap) {
-	case CHAP_WANT_CHALLENGE:
-		chap_unexpected(k, list, step_c, "in the target's challenge");
-		a = find(list, "CHAP_A");
-		i = find(list, "CHAP_I");
-		ch = find(list, "CHAP_C");
-		if (a == NULL || i == NULL || ch == NULL) {
-			chap_bad(k, ISCSI_EV_INVALID_CHAP_KEY,
-			    a == NULL ? "CHAP_A" : i == NULL ? "CHAP_I" : "CHAP_C",
-			    NULL, "%s missing %s", "from the target's challenge");
-			l->chap = CHAP_DONE;
-			return;
-		}
-		if (text_parse_number(a, strlen(a), 0, 255, &alg) != TEXT_OK ||
-		    !text_list_has(l->chap_a_offer, strlen(l->chap_a_offer), a,
-		    strlen(a)) || !chap_alg_known((int)alg))
-			chap_bad(k, ISCSI_EV_UNKNOWN_CHAP_ALGORITHM, "CHAP_A", a,
-			    "%s=%s", "not one of the algorithms offered");
-		else
-			l->chap_alg = (int)alg;
-		if (chap_identifier_parse(i, strlen(i), &id) != CHAP_OK)
-			chap_bad(k, ISCSI_EV_INVALID_CHAP_KEY, "CHAP_I", i,
-			    "%s: %s", chap_strerror(CHAP_EIDENT));
-		rc = chap_challenge_decode(ch, strlen(ch), NULL, 0, buf,
-		    sizeof(buf), &len, &bad);
-		if (rc == CHAP_ECHALLTOOLONG)
-			chap_bad(k, ISCSI_EV_CHAP_CHALLENGE_TOO_LONG, "CHAP_C", ch,
-			    "%s: %s", chap_strerror(rc));
-		else if (rc != CHAP_OK)
-			chap_bad(k, ISCSI_EV_INVALID_CHAP_CHALLENGE, "CHAP_C", ch,
-			    "%s: %s", chap_strerror(rc));
-		else {
-			memcpy(l->t_challenge, buf, len);
-			l->t_challenge_len = len;
-		}
-		l->chap = CHAP_WANT_RESPONSE;
-		break;
-	case CHAP_WANT_MUTUAL:
-		chap_unexpected(k, list, step_m, "in the target's mutual "
-		    "response");
-		if (find(list, "CHAP_N") == NULL || (a = find(list, "CHAP_R")) ==
-		    NULL)
-			chap_bad(k, ISCSI_EV_INVALID_CHAP_KEY, "CHAP_N/CHAP_R",
-			    NULL, "%s missing %s", "from the target's mutual "
-			    "response");
-		else
-			chap_check_response(k, "target", a);
-		l->chap = CHAP_DONE;
-		break;
-	default:
-		if (l->chap != CHAP_NONE) {
-			static const char *const none[] = { NULL };
-
-			chap_unexpected(k, list, none, "at this point");
-		}
-		break;
-	}
-}
-
-/* AuthMethod (RFC 7143 12.1) and the CHAP steps of one text. */
-static void
-auth_text(struct keycb *k, const struct text_list *list, bool security)
-{
-	struct ana_login *l = k->c->login;
-	const char *v;
-
-	if (!security)
-		return;
-	if (k->dir == ANA_DIR_I2T) {
-		if ((v = find(list, "AuthMethod")) != NULL)
-			snprintf(l->auth_offer, sizeof(l->auth_offer), "%s", v);
-		chap_initiator(k, list);
-		return;
-	}
-	v = find(list, "AuthMethod");
-	if (v == NULL) {
-		if (l->auth_offer[0] != '\0' && !l->auth_answered)
-			ana_report_ev(k->c->ana, k->c, k->dir,
-			    ANA_CHK_AUTH_METHOD, k->p, ISCSI_EV_NO_AUTHMETHOD, 0,
-			    NULL, 0, "target did not answer AuthMethod=%s in "
-			    "the security stage", l->auth_offer);
-	} else {
-		l->auth_answered = true;
-		if (strcmp(v, "Reject") != 0 && strcmp(v, "None") != 0 &&
-		    strcmp(v, "CHAP") != 0 && strcmp(v, "SRP") != 0 &&
-		    strcmp(v, "KRB5") != 0)
-			ana_report_ev(k->c->ana, k->c, k->dir,
-			    ANA_CHK_AUTH_METHOD, k->p, ISCSI_EV_UNKNOWN_AUTHMETHOD,
-			    0, v, strlen(v), "target chose unknown AuthMethod=%s",
-			    v);
-		else if (strcmp(v, "None") == 0 && l->auth_offer[0] != '\0' &&
-		    !text_list_has(l->auth_offer, strlen(l->auth_offer), "None",
-		    4))
-			ana_report_ev(k->c->ana, k->c, k->dir,
-			    ANA_CHK_AUTH_METHOD, k->p, ISCSI_EV_TARGET_NO_CHAP, 0,
-			    NULL, 0, "initiator requires %s, target answered "
-			    "AuthMethod=None", l->auth_offer);
-		if (strcmp(v, "CHAP") == 0 && l->chap == CHAP_NONE) {
-			l->chap = CHAP_WANT_A;
-			return;
-		}
-	}
-	chap_target(k, list);
-}
-
 /* ---- Login PDUs ----------------------------------------------------- */
 
 static void
@@ -577,7 +300,7 @@ login_request(struct ana_conn_int *c, struct ana_login *l, const struct pdu *p)
 		return;
 	for (i = 0; i < list.npairs; i++)
 		check_initiator_key(&k, list.pairs[i].key, list.pairs[i].value);
-	auth_text(&k, &list, r->csg == PDU_STAGE_SECURITY);
+	ana_auth_text(&k, &list, r->csg == PDU_STAGE_SECURITY);
 	if (c->sess != NULL) {
 		if (l->obs_i.params.s.initiator_name[0] != '\0')
 			memcpy(c->sess->pub.initiator_name,
@@ -669,7 +392,7 @@ static void
 redirect(struct ana_conn_int *c, const struct text_list *list,
     const struct pdu *p)
 {
-	const char *v = list != NULL ? find(list, "TargetAddress") : NULL;
+	const char *v = list != NULL ? ana_text_find(list, "TargetAddress") : NULL;
 	struct text_address ta;
 
 	if (v == NULL || text_parse_address(v, strlen(v), &ta) != TEXT_OK) {
@@ -760,7 +483,7 @@ login_response(struct ana_conn_int *c, struct ana_login *l, const struct pdu *p)
 	if (text_complete(c, &l->acc[ANA_DIR_T2I], ANA_DIR_T2I, p, r->cont,
 	    &list)) {
 		keys_negotiate_list(&l->obs_i, &list, NULL, on_target_key, &k);
-		auth_text(&k, &list, r->csg == PDU_STAGE_SECURITY);
+		ana_auth_text(&k, &list, r->csg == PDU_STAGE_SECURITY);
 		text_list_free(&list);
 	}
 	l->stage_known = true;

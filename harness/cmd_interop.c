@@ -197,7 +197,7 @@ mutual_line(const struct io_args *a, char *out, size_t sz)
 		snprintf(out, sz, "CHAPSecret %s\n", a->mutual_secret);
 }
 
-#define NCHECKS	9
+#define NCHECKS	10
 
 static void
 run_checks(struct io_args *a, struct io_check *c)
@@ -356,6 +356,23 @@ run_checks(struct io_args *a, struct io_check *c)
 	    "expected ISDSC_NOT_FOUND (login status 0x0203), got %s%s",
 	    isdsc_text(io_isdsc(&r, 0)), has_event(&r, ISCSI_EV_LOGIN_FAILED) ?
 	    ", event 10 logged" : "");
+	io_run_free(&r);
+
+	/* 10. a wrong CHAP secret: login status 0x0201 -> AUTHENTICATION_FAILURE */
+	c[9].name = "wrong CHAP secret refused";
+	if (a->chap_user == NULL) {
+		check_set(&c[9], 2, "skipped: the target was given without --chap");
+		return;
+	}
+	login_line(a, 0, "Wrong-Secret-0000", login, sizeof(login));
+	snprintf(script, sizeof(script), "%s%s", mutual, login);
+	io_exec(script, &r);
+	{
+		size_t base = mutual[0] ? 1 : 0;
+		check_set(&c[9], io_isdsc(&r, base) == ISDSC_AUTHENTICATION_FAILURE ?
+		    0 : 1, "expected ISDSC_AUTHENTICATION_FAILURE, got %s",
+		    isdsc_text(io_isdsc(&r, base)));
+	}
 	io_run_free(&r);
 }
 

@@ -6,6 +6,8 @@
 
 #include "catalog.h"
 #include "expect.h"
+#include "runner.h"
+#include "ytree.h"
 
 int
 verdicts_add(struct verdicts *vs, int pass, const char *what, const char *fmt, ...)
@@ -162,12 +164,152 @@ check_fired(const struct scn *s, const struct observation *o, struct verdicts *v
 	}
 }
 
+const struct ynode *
+json_path(const struct ynode *root, const char *path)
+{
+	char buf[128], *p, *save = NULL;
+	const struct ynode *n = root;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = strtok_r(buf, ".", &save); p != NULL && n != NULL;
+	    p = strtok_r(NULL, ".", &save)) {
+		if (n->type == YNODE_SEQ) {
+			char *end;
+			unsigned long i = strtoul(p, &end, 10);
+			n = *end == '\0' && i < n->n ? n->items[i] : NULL;
+		} else
+			n = ymap_get(n, p);
+	}
+	return n;
+}
+
+/* Equal as numbers when both are numbers (any base), else as text. */
+static int
+values_equal(const char *a, const char *b)
+{
+	char *ea, *eb;
+	unsigned long long x, y;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	x = strtoull(a, &ea, 0);
+	y = strtoull(b, &eb, 0);
+	return *a != '\0' && *b != '\0' && *ea == '\0' && *eb == '\0' && x == y;
+}
+
+/* The node a field reference points at, with a description of where. */
+static const struct ynode *
+field_node(const struct observation *o, const struct scn_field *f, char *where,
+    size_t wsz)
+{
+	size_t i;
+
+	if (f->step > 0) {
+		snprintf(where, wsz, "step %d %s", f->step, f->path);
+		if ((size_t)f->step > o->nsteps)
+			return NULL;
+		/* step paths start inside the verb's "result" */
+		return json_path(ymap_get(o->steps[f->step - 1].json, "result"),
+		    f->path);
+	}
+	snprintf(where, wsz, "event %u %s", f->event, f->path);
+	for (i = 0; i < o->nevents; i++)
+		if (o->events[i] == f->event)
+			return json_path(o->event_json[i], f->path);
+	return NULL;
+}
+
+static void
+check_fields(const struct scn *s, const struct observation *o,
+    char addrs[][128], struct verdicts *vs)
+{
+	char where[200], err[200];
+	size_t i;
+
+	for (i = 0; i < s->nfields; i++) {
+		const struct scn_field *f = &s->fields[i];
+		const struct ynode *n = field_node(o, f, where, sizeof(where));
+		char *want = addrs != NULL ? run_substitute(f->equals, s, addrs, err,
+		    sizeof(err)) : strdup(f->equals);
+
+		if (want == NULL)
+			verdicts_add(vs, 0, where, "bad expected value: %s", err);
+		else if (n == NULL)
+			verdicts_add(vs, 0, where, "expected %s; not present in the "
+			    "output", want);
+		else if (n->type != YNODE_SCALAR)
+			verdicts_add(vs, 0, where, "expected %s; found %s", want,
+			    ytype_name(n->type));
+		else
+			verdicts_add(vs, values_equal(n->value, want), where,
+			    "expected %s, got %s", want, n->value);
+		free(want);
+	}
+}
+
+static void
+check_gaps(const struct scn *s, const struct observation *o, struct verdicts *vs)
+{
+	char what[96];
+	size_t i, j, k;
+
+	for (i = 0; i < s->ngaps; i++) {
+		const struct scn_gap *g = &s->gaps[i];
+		int64_t d;
+
+		snprintf(what, sizeof(what), "time from event %u to event %u", g->from,
+		    g->to);
+		for (j = 0; j < o->nevents && o->events[j] != g->from; j++)
+			;
+		for (k = j + 1; k < o->nevents && o->events[k] != g->to; k++)
+			;
+		if (j >= o->nevents || k >= o->nevents || o->event_ms[j] < 0 ||
+		    o->event_ms[k] < 0) {
+			verdicts_add(vs, 0, what, "event %u then %u were not both "
+			    "logged (with times)", g->from, g->to);
+			continue;
+		}
+		d = o->event_ms[k] - o->event_ms[j];
+		if (d < 0)
+			d += 86400000;	/* over midnight */
+		verdicts_add(vs, (g->min_ms < 0 || d >= g->min_ms) &&
+		    (g->max_ms < 0 || d <= g->max_ms), what,
+		    "%lld ms (expected %s%lld%s%s%lld ms)", (long long)d,
+		    g->min_ms >= 0 ? ">= " : "", (long long)(g->min_ms >= 0 ? g->min_ms : 0),
+		    g->min_ms >= 0 && g->max_ms >= 0 ? ", " : "",
+		    g->max_ms >= 0 ? "<= " : "", (long long)(g->max_ms >= 0 ? g->max_ms : 0));
+	}
+}
+
+static void
+check_same(const struct scn *s, const struct observation *o, struct verdicts *vs)
+{
+	char wa[200], wb[200], what[420];
+	size_t i;
+
+	for (i = 0; i < s->nsame; i++) {
+		const struct ynode *a = field_node(o, &s->same[i].a, wa, sizeof(wa));
+		const struct ynode *b = field_node(o, &s->same[i].b, wb, sizeof(wb));
+
+		snprintf(what, sizeof(what), "%s == %s", wa, wb);
+		if (a == NULL || b == NULL || a->type != YNODE_SCALAR ||
+		    b->type != YNODE_SCALAR)
+			verdicts_add(vs, 0, what, "%s is missing", a == NULL ? wa : wb);
+		else
+			verdicts_add(vs, values_equal(a->value, b->value), what,
+			    "%s vs %s", a->value, b->value);
+	}
+}
+
 void
 expect_evaluate(const struct scn *s, const struct observation *o,
-    struct verdicts *vs)
+    char addrs[][128], struct verdicts *vs)
 {
 	check_exit(s, o, vs);
 	check_steps(s, o, vs);
 	check_events(s, o, vs);
 	check_fired(s, o, vs);
+	check_fields(s, o, addrs, vs);
+	check_gaps(s, o, vs);
+	check_same(s, o, vs);
 }

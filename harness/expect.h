@@ -13,14 +13,19 @@
 #define OBS_MAX_STEPS	256
 #define OBS_MAX_FIRED	256
 
+struct ynode;
+
 struct obs_step {
 	char		 verb[48];
 	uint32_t	 isdsc;
+	struct ynode	*json;		/* the whole result line */
 };
 
 struct observation {
 	int		 exit_code;		/* initiator's, -1 unknown */
 	unsigned	 events[OBS_MAX_EVENTS];	/* event IDs in log order */
+	struct ynode	*event_json[OBS_MAX_EVENTS];	/* each record */
+	int64_t		 event_ms[OBS_MAX_EVENTS];	/* its time, ms of day */
 	size_t		 nevents;
 	struct obs_step	 steps[OBS_MAX_STEPS];	/* one per verb run */
 	size_t		 nsteps;
@@ -55,9 +60,14 @@ int	obs_read_steps(struct observation *, const char *path, char *err,
 int	obs_read_fired(struct observation *, const char *path, char *err,
 	    size_t errsz);
 
-/* Evaluate every expectation of s against o. */
+/*
+ * Evaluate every expectation of s against o.  addrs: the portal addresses
+ * the target reported (for ${PORTAL.port} in expected values), or NULL.
+ */
 void	expect_evaluate(const struct scn *s, const struct observation *o,
-	    struct verdicts *out);
+	    char addrs[][128], struct verdicts *out);
+/* Value at a dotted path ("sessions.0.tsih") of a JSON tree, or NULL. */
+const struct ynode *json_path(const struct ynode *root, const char *path);
 int	verdicts_add(struct verdicts *, int pass, const char *what,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	verdicts_free(struct verdicts *);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cmd_analyze.h"
 #include "commands.h"
 #include "version.h"
 
@@ -21,6 +22,8 @@ static const struct subcommand subcommands[] = {
 	  "run scenario files and check them against the documents" },
 	{ "catalog", cmd_catalog, "[--json]",
 	  "print the event-ID / ISDSC / RFC 7143 status catalog" },
+	{ "analyze", cmd_analyze, "FILE",
+	  "decode and check the iSCSI traffic of a pcap/pcapng capture" },
 	{ "interop", cmd_interop, "--portal H:P",
 	  "initiator conformance steps against any target (no faults)" },
 	{ "netlink", cmd_netlink, "ACTION",

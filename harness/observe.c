@@ -24,7 +24,25 @@ obs_free(struct observation *o)
 
 	for (i = 0; i < o->nfired; i++)
 		free(o->fired[i]);
-	o->nfired = 0;
+	for (i = 0; i < o->nevents; i++)
+		ytree_free(o->event_json[i]);
+	for (i = 0; i < o->nsteps; i++)
+		ytree_free(o->steps[i].json);
+	o->nfired = o->nevents = o->nsteps = 0;
+}
+
+/* "...THH:MM:SS.mmm..." -> milliseconds of the day, -1 if absent. */
+static int64_t
+time_of_day_ms(const struct ynode *n)
+{
+	const char *t;
+	unsigned h, m, sec, ms;
+
+	if (n == NULL || n->type != YNODE_SCALAR || (t = strchr(n->value, 'T')) == NULL)
+		return -1;
+	if (sscanf(t + 1, "%2u:%2u:%2u.%3u", &h, &m, &sec, &ms) != 4)
+		return -1;
+	return ((int64_t)h * 3600 + m * 60 + sec) * 1000 + ms;
 }
 
 typedef int line_fn(struct observation *, const struct ynode *, const char *path,
@@ -58,7 +76,10 @@ each_json_line(struct observation *o, const char *path, line_fn *fn, char *err,
 			break;
 		}
 		rc = fn(o, n, path, lineno, err, errsz);
-		ytree_free(n);
+		if (rc == 1)		/* the observation keeps the tree */
+			rc = 0;
+		else
+			ytree_free(n);
 	}
 	free(line);
 	fclose(f);
@@ -87,8 +108,12 @@ event_line(struct observation *o, const struct ynode *n, const char *path,
 		    path, lineno);
 		return -1;
 	}
-	if (o->nevents < OBS_MAX_EVENTS)
-		o->events[o->nevents++] = (unsigned)id;
+	if (o->nevents < OBS_MAX_EVENTS) {
+		o->events[o->nevents] = (unsigned)id;
+		o->event_ms[o->nevents] = time_of_day_ms(ymap_get(n, "time"));
+		o->event_json[o->nevents++] = (struct ynode *)n;
+		return 1;
+	}
 	return 0;
 }
 
@@ -123,6 +148,8 @@ step_line(struct observation *o, const struct ynode *n, const char *path,
 		snprintf(st->verb, sizeof(st->verb), "%s",
 		    verb != NULL && verb->type == YNODE_SCALAR ? verb->value : "?");
 		st->isdsc = (uint32_t)v;
+		st->json = (struct ynode *)n;
+		return 1;
 	}
 	return 0;
 }

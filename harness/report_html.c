@@ -110,13 +110,15 @@ static void
 copy_inline(FILE *out, const char *path)
 {
 	char buf[8192];
-	size_t n;
 	FILE *f = fopen(path, "r");
 
 	if (f == NULL)
 		return;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, out);
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		if (strncmp(buf, "<?xml", 5) == 0)
+			continue;	/* an XML declaration has no place in HTML */
+		fputs(buf, out);
+	}
 	fclose(f);
 }
 
@@ -147,7 +149,7 @@ html_scenario_page(const struct suite_entry *e, const char *rundir,
 	const char *name = e->loaded ? e->scn.name : e->path;
 	char path[1200], page[300];
 	struct stat st;
-	size_t i;
+	size_t i, n;
 	FILE *f;
 
 	if (mkdir(htmldir, 0755) == -1 && errno != EEXIST)
@@ -208,12 +210,19 @@ html_scenario_page(const struct suite_entry *e, const char *rundir,
 	each_line(path, fault_row, f);
 	fprintf(f, "</table>\n");
 
-	snprintf(path, sizeof(path), "%s/ladder.svg", rundir);
-	fprintf(f, "<h2>PDU ladder</h2>\n");
-	if (stat(path, &st) == 0)
+	fprintf(f, "<h2>PDU ladder</h2>\n<p>Injected faults are drawn in magenta "
+	    "and marked \xe2\x9a\xa1; PDUs with findings in red.</p>\n");
+	for (i = 1, n = 0; i <= 8; i++) {
+		snprintf(path, sizeof(path), "%s/ladder-%zu.svg", rundir, i);
+		if (stat(path, &st) != 0)
+			continue;
+		fprintf(f, "<div class=\"ladder\">\n");
 		copy_inline(f, path);
-	else
-		fprintf(f, "<p>No ladder diagram for this run.</p>\n");
+		fprintf(f, "</div>\n");
+		n++;
+	}
+	if (n == 0)
+		fprintf(f, "<p>No ladder diagram for this run (no capture).</p>\n");
 	fprintf(f, "<p>Capture: ");
 	esc(f, r->capture[0] ? r->capture : "none");
 	fprintf(f, "</p>\n</body></html>\n");

@@ -11,6 +11,7 @@
 #include "netlink_ctl.h"
 #include "netns.h"
 #include "proc.h"
+#include "run_ladder.h"
 #include "runner.h"
 #include "ytree.h"
 
@@ -389,7 +390,18 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 		set_reason(r, RUN_ERROR, "unreadable run output: %s", err);
 		goto done;
 	}
-	expect_evaluate(s, &obs, &r->verdicts);
+	expect_evaluate(s, &obs, addrs, &r->verdicts);
+	if (r->capture[0] != '\0' && strncmp(r->capture, "not ", 4) != 0) {
+		uint16_t ports[SCN_MAX_PORTALS];
+		char host[96], port[16];
+		size_t np = 0;
+
+		for (i = 0; i < s->nportals; i++)
+			if (split_listen(addrs[i], host, sizeof(host), port,
+			    sizeof(port)) == 0)
+				ports[np++] = (uint16_t)atoi(port);
+		(void)run_ladders(r->capture, ports, np, faults, r->dir);
+	}
 	r->status = r->verdicts.failed > 0 ? RUN_FAIL : RUN_PASS;
 	for (i = 0; i < r->verdicts.n; i++)
 		if (!r->verdicts.v[i].pass) {

@@ -29,6 +29,26 @@ struct scn_step_expect {
 	char		 isdsc_name[64];
 };
 
+/* A value found at a path of a step result or an event record. */
+struct scn_field {
+	int		 step;		/* > 0: step result; 0: event record */
+	unsigned	 event;		/* event ID (first record of it) */
+	char		 path[128];
+	char		 equals[256];	/* expected value, may hold ${...} */
+	int		 line;
+};
+
+/* Time between two events (first of 'from', then the next 'to'). */
+struct scn_gap {
+	unsigned	 from, to;
+	int64_t		 min_ms, max_ms;	/* -1: no bound */
+};
+
+/* Two values that must be equal (e.g. the ISID before and after recovery). */
+struct scn_same {
+	struct scn_field a, b;
+};
+
 struct scn_count {
 	unsigned	 event;
 	unsigned	 min, max;
@@ -81,6 +101,12 @@ struct scn {
 	size_t		 nev_count;
 	char		*faults_fired[SCN_MAX_LIST];
 	size_t		 nfaults_fired;
+	struct scn_field fields[SCN_MAX_LIST];	/* step results, event data */
+	size_t		 nfields;
+	struct scn_gap	 gaps[SCN_MAX_LIST];
+	size_t		 ngaps;
+	struct scn_same	 same[SCN_MAX_LIST / 4];
+	size_t		 nsame;
 };
 
 /* Load path; 0, or -1 with "file:line: message" in err. */

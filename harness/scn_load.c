@@ -14,10 +14,13 @@ static const char *const net_keys[] = { "mode", "link", "faults", NULL };
 static const char *const link_keys[] = { "delay_ms", "rate_mbit", "loss", NULL };
 static const char *const fault_keys[] = { "at", "action", "value", "duration", NULL };
 static const char *const expect_keys[] = { "exit", "steps", "events",
-	"faults_fired", NULL };
-static const char *const step_keys[] = { "step", "isdsc", NULL };
+	"faults_fired", "same", NULL };
+static const char *const step_keys[] = { "step", "isdsc", "result", NULL };
 static const char *const events_keys[] = { "include", "exclude", "order",
-	"count", NULL };
+	"count", "fields", "gaps", NULL };
+static const char *const field_keys[] = { "event", "step", "path", "equals",
+	NULL };
+static const char *const gap_keys[] = { "from", "to", "min_ms", "max_ms", NULL };
 static const char *const count_keys[] = { "event", "min", "max", "exactly", NULL };
 
 static int
@@ -264,6 +267,59 @@ load_network(const struct yctx *c, const struct ynode *n, struct scn *s)
 }
 
 static int
+add_field(const struct yctx *c, struct scn *s, int step, unsigned event,
+    const char *path, const struct ynode *val, int line)
+{
+	struct scn_field *f;
+
+	if (s->nfields == SCN_MAX_LIST)
+		return yerror(c, line, "more than %d value checks", SCN_MAX_LIST);
+	if (val->type != YNODE_SCALAR)
+		return yerror(c, val->line, "expected values are scalars");
+	f = &s->fields[s->nfields++];
+	f->step = step;
+	f->event = event;
+	f->line = line;
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	snprintf(f->equals, sizeof(f->equals), "%s", val->value);
+	return 0;
+}
+
+/* {step: N, path: P} or {event: E, path: P} (equals optional). */
+static int
+load_field_ref(const struct yctx *c, const struct ynode *m, struct scn_field *f,
+    int need_equals)
+{
+	const struct ynode *ev = ymap_get(m, "event"), *eq = ymap_get(m, "equals");
+	const char *path = NULL;
+	uint64_t v;
+
+	memset(f, 0, sizeof(*f));
+	f->line = m->line;
+	if (ymap_check_keys(c, m, field_keys) == -1)
+		return -1;
+	if (yget_str(c, m, "path", &path) != 0 || strlen(path) >= sizeof(f->path))
+		return yerror(c, m->line, "a value check needs a 'path' "
+		    "(e.g. data.port or sessions.0.tsih)");
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	if ((ev == NULL) == (ymap_get(m, "step") == NULL))
+		return yerror(c, m->line, "a value check names one 'step' or one 'event'");
+	if (ev != NULL && event_id(c, ev, &f->event) == -1)
+		return -1;
+	if (ymap_get(m, "step") != NULL) {
+		if (yget_u64(c, m, "step", 1, 10000, &v) != 0)
+			return -1;
+		f->step = (int)v;
+	}
+	if (need_equals) {
+		if (eq == NULL || eq->type != YNODE_SCALAR)
+			return yerror(c, m->line, "a value check needs 'equals'");
+		snprintf(f->equals, sizeof(f->equals), "%s", eq->value);
+	}
+	return 0;
+}
+
+static int
 load_events(const struct yctx *c, const struct ynode *n, struct scn *s)
 {
 	const struct ynode *cnt;
@@ -279,6 +335,52 @@ load_events(const struct yctx *c, const struct ynode *n, struct scn *s)
 	    event_list(c, ymap_get(n, "order"), "order", s->ev_order,
 	    &s->nev_order) == -1)
 		return -1;
+	if ((cnt = ymap_get(n, "fields")) != NULL) {
+		if (cnt->type != YNODE_SEQ)
+			return yerror(c, cnt->line, "'fields' must be a list of "
+			    "{event, path, equals}");
+		for (i = 0; i < cnt->n; i++) {
+			if (s->nfields == SCN_MAX_LIST)
+				return yerror(c, cnt->line, "too many value checks");
+			if (load_field_ref(c, cnt->items[i], &s->fields[s->nfields],
+			    1) == -1)
+				return -1;
+			if (s->fields[s->nfields].step != 0)
+				return yerror(c, cnt->items[i]->line, "use 'event' here");
+			s->nfields++;
+		}
+	}
+	if ((cnt = ymap_get(n, "gaps")) != NULL) {
+		if (cnt->type != YNODE_SEQ || cnt->n > SCN_MAX_LIST)
+			return yerror(c, cnt->line, "'gaps' must be a list of "
+			    "{from, to, min_ms, max_ms}");
+		for (i = 0; i < cnt->n; i++) {
+			const struct ynode *g = cnt->items[i];
+			struct scn_gap *gp = &s->gaps[i];
+			uint64_t v;
+			int r;
+
+			if (ymap_check_keys(c, g, gap_keys) == -1)
+				return -1;
+			if (ymap_get(g, "from") == NULL || ymap_get(g, "to") == NULL)
+				return yerror(c, g->line, "a gap needs 'from' and 'to'");
+			if (event_id(c, ymap_get(g, "from"), &gp->from) == -1 ||
+			    event_id(c, ymap_get(g, "to"), &gp->to) == -1)
+				return -1;
+			gp->min_ms = gp->max_ms = -1;
+			if ((r = yget_u64(c, g, "min_ms", 0, 3600000, &v)) == -1)
+				return -1;
+			if (r == 0)
+				gp->min_ms = (int64_t)v;
+			if ((r = yget_u64(c, g, "max_ms", 0, 3600000, &v)) == -1)
+				return -1;
+			if (r == 0)
+				gp->max_ms = (int64_t)v;
+			if (gp->min_ms < 0 && gp->max_ms < 0)
+				return yerror(c, g->line, "a gap needs min_ms or max_ms");
+			s->ngaps = i + 1;
+		}
+	}
 	if ((cnt = ymap_get(n, "count")) == NULL)
 		return 0;
 	if (cnt->type != YNODE_SEQ || cnt->n > SCN_MAX_LIST)
@@ -343,7 +445,7 @@ load_expect(const struct yctx *c, const struct ynode *n, struct scn *s)
 			return yerror(c, steps->line,
 			    "'steps' must be a list of {step, isdsc}");
 		for (i = 0; i < steps->n; i++) {
-			const struct ynode *st = steps->items[i], *code;
+			const struct ynode *st = steps->items[i], *code, *res;
 			uint64_t idx;
 
 			if (ymap_check_keys(c, st, step_keys) == -1)
@@ -357,6 +459,17 @@ load_expect(const struct yctx *c, const struct ynode *n, struct scn *s)
 			if (isdsc_value(c, code, &s->steps[i].isdsc,
 			    s->steps[i].isdsc_name, sizeof(s->steps[i].isdsc_name)) == -1)
 				return -1;
+			if ((res = ymap_get(st, "result")) != NULL) {
+				size_t k;
+
+				if (res->type != YNODE_MAP)
+					return yerror(c, res->line, "'result' maps "
+					    "paths to expected values");
+				for (k = 0; k < res->n; k++)
+					if (add_field(c, s, (int)idx, 0, res->keys[k],
+					    res->items[k], res->key_lines[k]) == -1)
+						return -1;
+			}
 			s->nsteps = i + 1;
 		}
 	}
@@ -365,9 +478,25 @@ load_expect(const struct yctx *c, const struct ynode *n, struct scn *s)
 	if (str_list(c, ymap_get(n, "faults_fired"), "faults_fired",
 	    s->faults_fired, &s->nfaults_fired) == -1)
 		return -1;
+	if ((ex = ymap_get(n, "same")) != NULL) {
+		if (ex->type != YNODE_SEQ || ex->n > SCN_MAX_LIST / 4)
+			return yerror(c, ex->line, "'same' must be a list of pairs");
+		for (i = 0; i < ex->n; i++) {
+			const struct ynode *pr = ex->items[i];
+
+			if (pr->type != YNODE_SEQ || pr->n != 2)
+				return yerror(c, pr->line, "each 'same' entry is a pair "
+				    "[{step|event, path}, {step|event, path}]");
+			if (load_field_ref(c, pr->items[0], &s->same[i].a, 0) == -1 ||
+			    load_field_ref(c, pr->items[1], &s->same[i].b, 0) == -1)
+				return -1;
+			s->nsame = i + 1;
+		}
+	}
 	if (!s->has_exit && s->nsteps == 0 && s->nev_include == 0 &&
 	    s->nev_exclude == 0 && s->nev_order == 0 && s->nev_count == 0 &&
-	    s->nfaults_fired == 0)
+	    s->nfaults_fired == 0 && s->nfields == 0 && s->ngaps == 0 &&
+	    s->nsame == 0)
 		return yerror(c, n->line, "'expect' states nothing to check");
 	return 0;
 }

@@ -92,7 +92,9 @@ drain(struct tcp_dir *d, const struct tcp_ops *ops, void *arg)
 	struct tcp_seg *s;
 	uint32_t skip;
 
-	while ((s = d->ooo) != NULL && sn_le(s->seq, d->next_seq)) {
+	/* not after the edge: before it, at it, or 2^31 away (RFC 1982
+	   leaves that undefined; dropping it keeps the loop finite) */
+	while ((s = d->ooo) != NULL && !sn_gt(s->seq, d->next_seq)) {
 		d->ooo = s->next;
 		d->ooo_bytes -= s->len;
 		skip = d->next_seq - s->seq;
@@ -258,6 +260,9 @@ tcp_dir_segment(struct tcp_dir *d, const struct tcp_segment_in *in,
 				declare_gap(d, seq + len + missing, in->frame,
 				    TCP_GAP_SNAPLEN, ops, arg);
 			drain(d, ops, arg);
+		} else if (seq - d->next_seq > TCP_AHEAD_MAX) {
+			/* not this stream's bytes (or a wild sequence number) */
+			d->stats.ignored++;
 		} else {
 			d->stats.ooo_segments++;
 			if (len > 0 && enqueue(d, seq, p, len, in->frame, ops,

@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 #define TCP_OOO_MAX_DEFAULT	(4u << 20)	/* out-of-order bytes kept */
+/* Segments further ahead of the in-order edge are ignored. */
+#define TCP_AHEAD_MAX		(1u << 30)
 
 /* Why a gap was declared: X(SYMBOL, "text"). */
 #define TCP_GAP_TABLE(X)						\
@@ -57,6 +59,7 @@ struct tcp_stats {
 	uint64_t	ooo_segments;	/* arrived ahead of a hole */
 	uint64_t	overlaps;	/* partly new, partly old */
 	uint64_t	conflicts;
+	uint64_t	ignored;	/* too far ahead to be this stream */
 	uint64_t	gaps;
 	uint64_t	gap_bytes;
 };

@@ -322,8 +322,8 @@ cli_wait_event(struct cli *c, int argc, char **argv)
 	(void)argc;
 	if (!cli_parse_u64(argv[1], 127, &id) || catalog_event((unsigned)id) ==
 	    NULL)
-		return cli_bad_arg(c, "EventId", argv[1], "not an iScsiPrt "
-		    "event ID (1-62)");
+		return cli_bad_arg(c, "EventId", argv[1], "not a catalog event "
+		    "ID (iScsiPrt 1-62, iScsiExe 102-121)");
 	if (!cli_parse_u64(argv[2], 86400000, &ms))
 		return cli_bad_arg(c, "ms", argv[2], "expected milliseconds "
 		    "(at most one day)");

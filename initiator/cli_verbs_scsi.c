@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ini_scsi_cdb.h"
+#include "scsi.h"
 
 #define INQUIRY_MAX	8192		/* seed: "Maximum value is 8KB" */
 #define RW_CHUNK	(1024 * 1024)	/* bytes per READ/WRITE command */
@@ -114,6 +114,7 @@ cli_report_luns(struct cli *c, int argc, char **argv)
 	struct ini_scsi_result r;
 	uint8_t cdb[16], *buf;
 	uint32_t len = 8192, rc;
+	struct scsi_report_luns rl;
 	uint64_t wire;
 	long n, i;
 
@@ -123,10 +124,10 @@ cli_report_luns(struct cli *c, int argc, char **argv)
 	for (;;) {
 		if ((buf = calloc(1, len)) == NULL)
 			return ISDSC_OUT_OF_RESOURCES;
-		rc = run(c, s, 0, cdb, ini_cdb_report_luns(cdb, 0, len), buf, len,
+		rc = run(c, s, 0, cdb, scsi_cdb_report_luns(cdb, 0, len), buf, len,
 		    NULL, 0, true, &r);
-		n = rc == INI_ISDSC_OK ? ini_parse_report_luns_count(buf,
-		    r.data_len) : -1;
+		n = rc == INI_ISDSC_OK && scsi_parse_report_luns(buf, r.data_len,
+		    NULL, 0, &rl, NULL) == SCSI_OK ? (long)rl.total : -1;
 		if (rc != INI_ISDSC_OK || n < 0 || (uint64_t)n * 8 + 8 <= len ||
 		    len >= 65536)
 			break;
@@ -141,9 +142,9 @@ cli_report_luns(struct cli *c, int argc, char **argv)
 		} else
 			fprintf(c->out, "LUN List          :\n");
 		for (i = 0; i < n; i++) {
-			if (ini_parse_report_luns_at(buf, r.data_len, (size_t)i,
-			    &wire) != 0)
+			if (8 + (size_t)i * 8 + 8 > r.data_len)
 				break;
+			wire = scsi_lun_from_bytes(buf + 8 + (size_t)i * 8);
 			if (c->json) {
 				json_object_open(c->j);
 				json_key(c->j, "lun");
@@ -200,7 +201,7 @@ cli_scsi_inquiry(struct cli *c, int argc, char **argv)
 		return ISDSC_INVALID_SESSION_ID;
 	if ((buf = calloc(1, len)) == NULL)
 		return ISDSC_OUT_OF_RESOURCES;
-	rc = run(c, s, lun, cdb, ini_cdb_inquiry(cdb, (int)evpd, (uint8_t)page,
+	rc = run(c, s, lun, cdb, scsi_cdb_inquiry(cdb, (int)evpd, (uint8_t)page,
 	    (uint16_t)len), buf, (uint32_t)len, NULL, 0, true, &r);
 	sense_out(c, &r);
 	if (rc == INI_ISDSC_OK) {
@@ -224,23 +225,23 @@ cli_scsi_inquiry(struct cli *c, int argc, char **argv)
 /* READ CAPACITY (10), then (16) when the LBA does not fit 32 bits. */
 static uint32_t
 capacity(struct cli *c, struct ini_session *s, uint64_t lun, bool wmi,
-    struct ini_capacity *cap, struct ini_scsi_result *r)
+    struct scsi_capacity *cap, struct ini_scsi_result *r)
 {
 	uint8_t cdb[16], buf[32];
 	uint32_t rc;
 
-	rc = run(c, s, lun, cdb, ini_cdb_read_capacity10(cdb), buf, 8, NULL, 0,
+	rc = run(c, s, lun, cdb, scsi_cdb_read_capacity10(cdb), buf, 8, NULL, 0,
 	    wmi, r);
 	if (rc != INI_ISDSC_OK)
 		return rc;
-	if (ini_parse_read_capacity10(buf, r->data_len, cap) != 0)
+	if (scsi_parse_read_capacity10(buf, r->data_len, cap, NULL) != SCSI_OK)
 		return ISDSC_SCSI_REQUEST_FAILED;
 	if (cap->last_lba != 0xffffffffu)
 		return rc;
-	rc = run(c, s, lun, cdb, ini_cdb_read_capacity16(cdb, 32), buf, 32, NULL,
+	rc = run(c, s, lun, cdb, scsi_cdb_read_capacity16(cdb, 32), buf, 32, NULL,
 	    0, wmi, r);
-	if (rc == INI_ISDSC_OK && ini_parse_read_capacity16(buf, r->data_len,
-	    cap) != 0)
+	if (rc == INI_ISDSC_OK && scsi_parse_read_capacity16(buf, r->data_len,
+	    cap, NULL) != SCSI_OK)
 		rc = ISDSC_SCSI_REQUEST_FAILED;
 	return rc;
 }
@@ -249,7 +250,7 @@ uint32_t
 cli_read_capacity(struct cli *c, int argc, char **argv)
 {
 	struct ini_session *s;
-	struct ini_capacity cap;
+	struct scsi_capacity cap;
 	struct ini_scsi_result r;
 	uint64_t lun;
 	uint32_t rc;
@@ -266,14 +267,14 @@ cli_read_capacity(struct cli *c, int argc, char **argv)
 		return rc;
 	if (c->json) {
 		json_kv_uint(c->j, "last_lba", cap.last_lba);
-		json_kv_uint(c->j, "block_length", cap.block_len);
-		json_kv_uint(c->j, "bytes", (cap.last_lba + 1) * cap.block_len);
+		json_kv_uint(c->j, "block_length", cap.block_size);
+		json_kv_uint(c->j, "bytes", (cap.last_lba + 1) * cap.block_size);
 	} else
 		fprintf(c->out, "Max Block Address : 0x%llx\n"
 		    "Block Length      : %u\n"
 		    "Capacity          : %llu bytes\n",
-		    (unsigned long long)cap.last_lba, cap.block_len,
-		    (unsigned long long)((cap.last_lba + 1) * cap.block_len));
+		    (unsigned long long)cap.last_lba, cap.block_size,
+		    (unsigned long long)((cap.last_lba + 1) * cap.block_size));
 	return rc;
 }
 
@@ -291,12 +292,12 @@ transfer(struct cli *c, struct ini_session *s, uint64_t lun, uint64_t lba,
 	while (done < blocks && rc == INI_ISDSC_OK) {
 		n = blocks - done < per ? blocks - done : per;
 		if (lba + done + n <= 0xffffffffull && n <= 0xffff)
-			len = write ? ini_cdb_write10(cdb, (uint32_t)(lba + done),
-			    (uint16_t)n, 0) : ini_cdb_read10(cdb,
+			len = write ? scsi_cdb_write10(cdb, (uint32_t)(lba + done),
+			    (uint16_t)n, 0) : scsi_cdb_read10(cdb,
 			    (uint32_t)(lba + done), (uint16_t)n, 0);
 		else
-			len = write ? ini_cdb_write16(cdb, lba + done, (uint32_t)n,
-			    0) : ini_cdb_read16(cdb, lba + done, (uint32_t)n, 0);
+			len = write ? scsi_cdb_write16(cdb, lba + done, (uint32_t)n,
+			    0) : scsi_cdb_read16(cdb, lba + done, (uint32_t)n, 0);
 		rc = run(c, s, lun, cdb, len, write ? NULL : data + done * bs,
 		    write ? 0 : (uint32_t)(n * bs), write ? data + done * bs :
 		    NULL, write ? (uint32_t)(n * bs) : 0, false, r);
@@ -324,7 +325,7 @@ uint32_t
 cli_write_blocks(struct cli *c, int argc, char **argv)
 {
 	struct ini_session *s;
-	struct ini_capacity cap;
+	struct scsi_capacity cap;
 	struct ini_scsi_result r;
 	uint64_t lun, lba;
 	uint8_t *data = NULL;
@@ -355,24 +356,24 @@ cli_write_blocks(struct cli *c, int argc, char **argv)
 	fclose(f);
 	memset(&cap, 0, sizeof(cap));
 	rc = capacity(c, s, lun, false, &cap, &r);
-	if (rc == INI_ISDSC_OK && (cap.block_len == 0 || len == 0 ||
-	    len % cap.block_len != 0)) {
+	if (rc == INI_ISDSC_OK && (cap.block_size == 0 || len == 0 ||
+	    len % cap.block_size != 0)) {
 		free(data);
 		return cli_bad_arg(c, "FILE", argv[4], "size is not a non-zero "
 		    "multiple of the block length");
 	}
 	if (rc == INI_ISDSC_OK)
-		rc = transfer(c, s, lun, lba, len / cap.block_len, cap.block_len,
+		rc = transfer(c, s, lun, lba, len / cap.block_size, cap.block_size,
 		    data, true, &r);
 	free(data);
 	if (rc != INI_ISDSC_OK)
 		sense_out(c, &r);
 	else if (c->json) {
-		json_kv_uint(c->j, "blocks", len / cap.block_len);
+		json_kv_uint(c->j, "blocks", len / cap.block_size);
 		json_kv_uint(c->j, "bytes", len);
 	} else
 		fprintf(c->out, "%zu blocks written (%zu bytes)\n",
-		    len / cap.block_len, len);
+		    len / cap.block_size, len);
 	return rc;
 }
 
@@ -380,7 +381,7 @@ uint32_t
 cli_read_blocks(struct cli *c, int argc, char **argv)
 {
 	struct ini_session *s;
-	struct ini_capacity cap;
+	struct scsi_capacity cap;
 	struct ini_scsi_result r;
 	uint64_t lun, lba, blocks;
 	uint8_t *data;
@@ -397,13 +398,13 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 		sense_out(c, &r);
 		return rc;
 	}
-	if (cap.block_len == 0 || (data = malloc(blocks * cap.block_len)) ==
+	if (cap.block_size == 0 || (data = malloc(blocks * cap.block_size)) ==
 	    NULL)
 		return ISDSC_OUT_OF_RESOURCES;
-	rc = transfer(c, s, lun, lba, blocks, cap.block_len, data, false, &r);
+	rc = transfer(c, s, lun, lba, blocks, cap.block_size, data, false, &r);
 	if (rc == INI_ISDSC_OK) {
 		if ((f = fopen(argv[5], "wb")) == NULL ||
-		    fwrite(data, cap.block_len, blocks, f) != blocks) {
+		    fwrite(data, cap.block_size, blocks, f) != blocks) {
 			if (f != NULL)
 				fclose(f);
 			free(data);
@@ -416,10 +417,10 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 		sense_out(c, &r);
 	else if (c->json) {
 		json_kv_uint(c->j, "blocks", blocks);
-		json_kv_uint(c->j, "bytes", blocks * cap.block_len);
+		json_kv_uint(c->j, "bytes", blocks * cap.block_size);
 	} else
 		fprintf(c->out, "%llu blocks read (%llu bytes)\n",
 		    (unsigned long long)blocks,
-		    (unsigned long long)(blocks * cap.block_len));
+		    (unsigned long long)(blocks * cap.block_size));
 	return rc;
 }

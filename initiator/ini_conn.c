@@ -246,23 +246,10 @@ ini_conn_send(struct ini_conn *c, struct pdu *p)
 	if (!c->ic_live)
 		return -1;
 	rc = iconn_send(&c->ic, p);
-	if (rc == -1 && c->state != INI_S4_IN_LOGIN) {
-		/* event 7: the send failed; the transport is going away */
-		struct evrec ev;
-
-		if (evrec_init(&ev, ISCSI_EV_SEND_FAILED) == EVREC_OK) {
-			uint32_t st = catalog_ntstatus_from_errno(errno);
-
-			evrec_set_session(&ev, c->sess->id);
-			evrec_set_connection(&ev, c->id);
-			evrec_set_status(&ev, st);
-			evrec_add_u32(&ev, st);
-			if (c->sess->node->sink != NULL)
-				c->sess->node->sink(c->sess->node->sink_arg, &ev);
-			c->sess->node->ev_count[ISCSI_EV_SEND_FAILED]++;
-			evrec_free(&ev);
-		}
-	}
+	if (rc == -1 && c->state != INI_S4_IN_LOGIN)
+		/* event 7: the NTSTATUS of the failed send in the dump */
+		ini_ev_status(c->sess->node, c->sess, c, ISCSI_EV_SEND_FAILED,
+		    catalog_ntstatus_from_errno(errno));
 	return rc;
 }
 

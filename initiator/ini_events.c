@@ -71,6 +71,19 @@ ini_ev_pair(struct ini_node *n, const struct ini_session *s,
 	ev_emit(n, &ev, id);
 }
 
+/* Events of kind "status": the NTSTATUS word, also in FinalStatus. */
+void
+ini_ev_status(struct ini_node *n, const struct ini_session *s,
+    const struct ini_conn *c, unsigned id, uint32_t status)
+{
+	struct evrec ev;
+
+	if (!ev_begin(n, &ev, id, s, c, status))
+		return;
+	evrec_add_u32(&ev, status);
+	ev_emit(n, &ev, id);
+}
+
 void
 ini_ev_ipport(struct ini_node *n, const struct ini_session *s,
     const struct ini_conn *c, const struct netaddr *a, int err)

@@ -299,7 +299,10 @@ rx_error(struct ini_conn *c, const struct pdu *p, const struct pdu_error *e)
 		s->stats.format_errors++;
 		return false;
 	default:
-		ini_ev_pdu(n, s, c, ISCSI_EV_INVALID_PDU, 0, p, false);
+		/* an R2T with an illegal field is event 28, the rest 23 */
+		ini_ev_pdu(n, s, c, p->opcode == PDU_OP_R2T &&
+		    pdu_status_class(e->code) == PDU_CLASS_FIELD ?
+		    ISCSI_EV_INVALID_R2T : ISCSI_EV_INVALID_PDU, 0, p, false);
 		s->stats.format_errors++;
 		ini_conn_drop(c, true);
 		break;

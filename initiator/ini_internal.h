@@ -263,6 +263,8 @@ void	ini_ev_bytes(struct ini_node *, const struct ini_session *,
 	    const void *data, size_t len);
 void	ini_ev_pair(struct ini_node *, const struct ini_session *,
 	    const struct ini_conn *, unsigned id, uint32_t a, uint32_t b);
+void	ini_ev_status(struct ini_node *, const struct ini_session *,
+	    const struct ini_conn *, unsigned id, uint32_t status);
 void	ini_ev_ipport(struct ini_node *, const struct ini_session *,
 	    const struct ini_conn *, const struct netaddr *, int err);
 void	ini_ev_secret_short(struct ini_node *, unsigned id, size_t len);

@@ -53,6 +53,18 @@ ini_tmf_send(struct ini_conn *c, struct ini_task *t)
 	ini_conn_send(c, &p);
 }
 
+static void
+fail_sent(struct ini_session *s)
+{
+	struct ini_task *t, *nt;
+
+	for (t = s->tasks; t != NULL; t = nt) {
+		nt = t->next;
+		if (!t->is_tmf && t->sent && !t->done)
+			ini_task_complete(t, ISDSC_SCSI_REQUEST_FAILED);
+	}
+}
+
 void
 ini_task_timeout(struct evloop *l, void *arg)
 {
@@ -70,10 +82,14 @@ ini_task_timeout(struct evloop *l, void *arg)
 		fn = t->tmf_function;
 		ini_task_complete(t, ISDSC_SCSI_REQUEST_FAILED);
 		ini_task_free(t);
-		if (fn == ISCSI_TMF_ABORT_TASK)
+		if (fn == ISCSI_TMF_ABORT_TASK) {
 			start_tmf(s, ISCSI_TMF_TARGET_WARM_RESET, NULL);
-		else
-			ini_conn_drop(s->conn, true);
+			return;
+		}
+		/* the reset got no answer either: the commands the target
+		 * holds fail (no endless retry), the connection goes */
+		fail_sent(s);
+		ini_conn_drop(s->conn, true);
 		return;
 	}
 	if (t->cmd.wmi)
@@ -92,7 +108,7 @@ ini_task_on_tmf_rsp(struct ini_conn *c, const struct pdu *p)
 {
 	struct ini_session *s = c->sess;
 	const struct pdu_tmf_rsp *r = &p->u.tmf_rsp;
-	struct ini_task *t = ini_task_find(s, p->itt), *ref, *nt;
+	struct ini_task *t = ini_task_find(s, p->itt), *ref;
 
 	ini_ffp_check_statsn(c, r->statsn, true);
 	ini_session_update_window(s, r->expcmdsn, r->maxcmdsn);
@@ -105,13 +121,8 @@ ini_task_on_tmf_rsp(struct ini_conn *c, const struct pdu *p)
 		ref = ini_task_find(s, t->tmf_ref_itt);
 		if (ref != NULL && !ref->done)
 			ini_task_complete(ref, ISDSC_SCSI_REQUEST_FAILED);
-	} else if (r->response == ISCSI_TMF_RESP_COMPLETE) {
-		for (ref = s->tasks; ref != NULL; ref = nt) {
-			nt = ref->next;
-			if (!ref->is_tmf && ref->sent && !ref->done)
-				ini_task_complete(ref, ISDSC_SCSI_REQUEST_FAILED);
-		}
-	}
+	} else if (r->response == ISCSI_TMF_RESP_COMPLETE)
+		fail_sent(s);
 	ini_task_complete(t, r->response == ISCSI_TMF_RESP_COMPLETE ?
 	    INI_ISDSC_OK : ISDSC_SCSI_REQUEST_FAILED);
 	ini_task_free(t);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "ini_internal.h"
+#include "scsi.h"
 
 struct op {
 	bool		done;
@@ -111,8 +112,12 @@ ini_login(struct ini_node *n, const struct ini_login_req *req,
 	}
 	s = ini_session_new(n, name, false, &merged);
 	ini_login_opts_clear(&merged);
-	if (s == NULL)
+	if (s == NULL) {
+		/* event 2: no resources for a session */
+		ini_ev_simple(n, NULL, NULL, ISCSI_EV_NO_SESSION_RESOURCES,
+		    ISDSC_OUT_OF_RESOURCES);
 		return ISDSC_OUT_OF_RESOURCES;
+	}
 	if (req->host != NULL) {
 		/* a portal given in the call: no hopping (seed) */
 		if (!add_portal(s, req->host, req->port)) {
@@ -288,8 +293,12 @@ ini_scsi_ex(struct ini_node *n, struct ini_session *s,
 	if (cmd->cdblen == 0 || cmd->cdblen > 16 ||
 	    (cmd->inlen > 0 && cmd->outlen > 0))
 		return ISDSC_INVALID_PARAMETER;	/* no bidirectional commands yet */
-	if ((t = ini_task_new(s, cmd, op_done, &o)) == NULL)
+	if ((t = ini_task_new(s, cmd, op_done, &o)) == NULL) {
+		/* event 57: no resources for the request */
+		ini_ev_simple(n, s, s->conn, ISCSI_EV_NO_IO_RESOURCES,
+		    ISDSC_OUT_OF_RESOURCES);
 		return ISDSC_OUT_OF_RESOURCES;
+	}
 	ini_task_submit(t);
 	bound = (uint64_t)n->cfg.scsi_timeout_ms + 3ull * n->cfg.tmf_timeout_ms +
 	    recovery_bound_ms(s);
@@ -323,22 +332,18 @@ ini_scsi(struct ini_node *n, struct ini_session *s, uint64_t lun,
 }
 
 /* SAM-5 4.7: single level, peripheral (0-255) or flat space (to 16383). */
+/* Larger values are taken as an 8-byte LUN already encoded. */
 uint64_t
 ini_lun_encode(uint64_t lun)
 {
-	if (lun <= 0xff)
-		return lun << 48;
-	if (lun <= 0x3fff)
-		return (0x4000ull | lun) << 48;
-	return lun;
+	return lun <= SCSI_LUN_MAX_FLAT ? scsi_lun_encode((uint16_t)lun) : lun;
 }
 
+/* The raw value when it is not a single-level LUN. */
 uint64_t
 ini_lun_decode(uint64_t wire)
 {
-	unsigned method = (unsigned)(wire >> 62);
+	uint16_t lun;
 
-	if ((wire & 0x0000ffffffffffffull) == 0 && method <= 1)
-		return (wire >> 48) & 0x3fff;
-	return wire;
+	return scsi_lun_decode(wire, &lun) == SCSI_OK ? lun : wire;
 }

@@ -214,7 +214,8 @@ tconn_close_after_flush(struct tconn *tc, bool rst)
 	tc->close_deadline = evloop_now(tc->t->loop) + TCONN_CLOSE_WAIT_NS +
 	    (tc->stall_until > evloop_now(tc->t->loop) ?
 	    tc->stall_until - evloop_now(tc->t->loop) : 0);
-	close_poll(tc->t->loop, tc);
+	/* from the loop: what the current callback still sends goes first */
+	evtimer_arm(tc->t->loop, &tc->close_tm, 0);
 }
 
 static void

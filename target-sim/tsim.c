@@ -251,6 +251,18 @@ tsim_get_stats(const struct tsim *t, struct tsim_stats *s)
 	*s = t->stats;
 }
 
+uint64_t
+tsim_rule_fired(const struct tsim *t, const char *name)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < t->cfg->nrules; i++)
+		if (strcmp(t->cfg->rules[i].name, name) == 0)
+			n += faults_fired(t->faults, i);
+	return n;
+}
+
 struct ttarget *
 tsim_target_by_name(struct tsim *t, const char *name)
 {

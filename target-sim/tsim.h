@@ -178,5 +178,7 @@ struct tsim_stats {
 	uint64_t	protocol_errors;
 };
 void	tsim_get_stats(const struct tsim *, struct tsim_stats *);
+/* Times the fault rule(s) named `name` fired. */
+uint64_t tsim_rule_fired(const struct tsim *, const char *name);
 
 #endif

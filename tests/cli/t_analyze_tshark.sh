@@ -17,6 +17,7 @@ command -v python3 >/dev/null 2>&1 || { echo "python3 not found"; exit 77; }
 files=$(ls "$root"/traces/*.pcap "$root"/traces/*.pcapng 2>/dev/null)
 files="$files ${ANALYZE_TRACES:-}"
 [ -n "$(echo $files)" ] || { echo "no captures in traces/"; exit 77; }
+"$BIN/iscsi-bench" analyze --help >/dev/null 2>&1 || { echo "analyze not registered"; exit 77; }
 
 python3 - "$BIN/iscsi-bench" $files <<'PY'
 import json, subprocess, sys

@@ -14,14 +14,23 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# tgtd ignores SIGTERM: ask it to exit over its control port, then
+# SIGKILL by PID if it is still there after 3 s.
+tgtd_gone() {
+	! kill -0 "$TGT_PID" 2>/dev/null ||
+	    grep -q '^[0-9]* ([^)]*) Z' "/proc/$TGT_PID/stat" 2>/dev/null
+}
+
 tgtd_cleanup() {
 	if [ -n "${TGT_PID:-}" ]; then
-		kill "$TGT_PID" 2>/dev/null
+		timeout 5 tgtadm -C "$TGT_CTL" --mode system --op delete \
+		    >/dev/null 2>&1
 		i=0
-		while kill -0 "$TGT_PID" 2>/dev/null && [ $i -lt 50 ]; do
+		while ! tgtd_gone && [ $i -lt 30 ]; do
 			sleep 0.1; i=$((i + 1))
 		done
-		kill -9 "$TGT_PID" 2>/dev/null
+		tgtd_gone || kill -9 "$TGT_PID" 2>/dev/null
+		wait "$TGT_PID" 2>/dev/null
 		TGT_PID=
 	fi
 	rm -f "/var/run/tgtd/socket.$TGT_CTL" "/var/run/tgtd/socket.$TGT_CTL.lock" 2>/dev/null
@@ -39,7 +48,7 @@ tgtd_start() {
 	TGT_DIR=$(mktemp -d /tmp/iscsi-tgtd.XXXXXX)
 	TGT_PORT=$(free_port)
 	# a control port nobody else uses: derived from our PID, checked free
-	TGT_CTL=$((20000 + $$ % 20000))
+	TGT_CTL=$((20000 + $$ % 12000))	# tgtd takes at most 32767
 	while [ -e "/var/run/tgtd/socket.$TGT_CTL" ]; do TGT_CTL=$((TGT_CTL + 1)); done
 	TGT_IQN=iqn.2024-01.org.iscsi-bench:tgtd-lun1
 	trap tgtd_cleanup EXIT INT TERM

@@ -145,7 +145,7 @@ test_verdicts(void)
 	o.events[1] = 10;
 	o.events[2] = 10;				/* count says exactly 1 */
 	o.nevents = 3;
-	expect_evaluate(&s, &o, &vs);
+	expect_evaluate(&s, &o, NULL, &vs);
 	/* exit ok, step1 ok, step2 FAIL, include ok, exclude ok, count FAIL,
 	   order ok, fault rule FAIL (never fired) */
 	CU_ASSERT_EQUAL(vs.n, 8);
@@ -165,14 +165,14 @@ test_verdicts(void)
 	o.nevents = 2;
 	o.fired[0] = strdup("fail-login");
 	o.nfired = 1;
-	expect_evaluate(&s, &o, &vs);
+	expect_evaluate(&s, &o, NULL, &vs);
 	CU_ASSERT_EQUAL(vs.failed, 0);
 	verdicts_free(&vs);
 
 	/* order: 10 before 1 breaks the stated order */
 	o.events[0] = 10;
 	o.events[1] = 1;
-	expect_evaluate(&s, &o, &vs);
+	expect_evaluate(&s, &o, NULL, &vs);
 	CU_ASSERT_EQUAL(vs.failed, 1);
 	verdicts_free(&vs);
 	obs_free(&o);
@@ -213,7 +213,74 @@ test_observe_files(void)
 	obs_free(&o);
 }
 
+static const char fieldscn[] =
+    "name: recovery\n"
+    "target: {portals: [{name: p1}, {name: p2}]}\n"
+    "initiator: {script: x}\n"
+    "expect:\n"
+    "  steps:\n"
+    "    - {step: 1, isdsc: success, result: {redirect.Redirected: true, "
+    "redirect.RedirectedPort: \"${p2.port}\"}}\n"
+    "  events:\n"
+    "    fields: [{event: 1, path: data.port, equals: 3260}]\n"
+    "    gaps: [{from: 20, to: 34, min_ms: 2000, max_ms: 5000}]\n"
+    "  same:\n"
+    "    - [{step: 1, path: sessions.0.isid}, {step: 2, path: sessions.0.isid}]\n";
+
+static void
+test_fields_gaps_same(void)
+{
+	struct scn s;
+	struct observation o;
+	struct verdicts vs = { 0 };
+	char err[256], *p = write_tmp(fieldscn), *ev, *st;
+	char addrs[SCN_MAX_PORTALS][128] = { "127.0.0.1:4000", "127.0.0.1:4001" };
+
+	CU_ASSERT_EQUAL_FATAL(scn_load(p, &s, err, sizeof(err)), 0);
+	unlink(p);
+	CU_ASSERT_EQUAL(s.nfields, 3);
+	CU_ASSERT_EQUAL(s.ngaps, 1);
+	CU_ASSERT_EQUAL(s.nsame, 1);
+	obs_init(&o);
+	ev = strdup(write_tmp("{\"time\": \"2026-11-22T10:00:01.000Z\", \"event\": 1, "
+	    "\"data\": {\"port\": 3260}}\n"
+	    "{\"time\": \"2026-11-22T10:00:02.500Z\", \"event\": 20}\n"
+	    "{\"time\": \"2026-11-22T10:00:05.000Z\", \"event\": 34}\n"));
+	st = strdup(write_tmp("{\"verb\": \"LoginTarget\", \"isdsc\": 0, \"result\": "
+	    "{\"redirect\": {\"Redirected\": true, \"RedirectedPort\": 4001}, "
+	    "\"sessions\": [{\"isid\": \"400001370002\"}]}}\n"
+	    "{\"verb\": \"SessionList\", \"isdsc\": 0, \"result\": "
+	    "{\"sessions\": [{\"isid\": \"400001370002\"}]}}\n"));
+	CU_ASSERT_EQUAL(obs_read_events(&o, ev, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(obs_read_steps(&o, st, err, sizeof(err)), 0);
+	expect_evaluate(&s, &o, addrs, &vs);
+	CU_ASSERT_EQUAL(vs.failed, 0);
+	{
+		size_t k;
+		for (k = 0; k < vs.n; k++)
+			if (!vs.v[k].pass)
+				fprintf(stderr, "\n  %s: %s\n", vs.v[k].what, vs.v[k].detail);
+	}
+	verdicts_free(&vs);
+	/* a gap too short (recovery before DefaultTime2Wait) fails */
+	o.event_ms[2] = o.event_ms[1] + 1000;
+	/* the redirect went to the wrong portal */
+	{
+		char bad[SCN_MAX_PORTALS][128] = { "127.0.0.1:4000", "127.0.0.1:4999" };
+		expect_evaluate(&s, &o, bad, &vs);
+	}
+	CU_ASSERT_EQUAL(vs.failed, 2);
+	verdicts_free(&vs);
+	obs_free(&o);
+	scn_free(&s);
+	unlink(ev);
+	unlink(st);
+	free(ev);
+	free(st);
+}
+
 static CU_TestInfo harness_tests[] = {
+	{ "fields_gaps_same", test_fields_gaps_same },
 	{ "scenario_load_and_substitute", test_load_good },
 	{ "scenario_errors_file_line", test_load_errors },
 	{ "verdicts_steps_events_faults", test_verdicts },

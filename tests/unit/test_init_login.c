@@ -6,6 +6,10 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "bytes.h"
 #include "catalog.h"
@@ -398,6 +402,49 @@ test_login_event1_refused(void)
 	fenv_teardown(&E);
 }
 
+/* A bounded connect: a listener whose accept queue is full drops our SYN;
+ * after connect_timeout_ms event 1 with STATUS_IO_TIMEOUT. */
+static void
+test_login_connect_timeout(void)
+{
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	const struct fenv_event *ev;
+	struct ini_login_req req;
+	int lfd, c[3], i;
+
+	SETUP();
+	E.cfg.connect_timeout_ms = 300;
+	fenv_node(&E);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	CU_ASSERT_FATAL(lfd >= 0);
+	CU_ASSERT_EQUAL_FATAL(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	CU_ASSERT_EQUAL_FATAL(listen(lfd, 0), 0);
+	getsockname(lfd, (struct sockaddr *)&a, &alen);
+	for (i = 0; i < 3; i++) {	/* fill the accept queue */
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		(void)connect(c[i], (struct sockaddr *)&a, sizeof(a));
+	}
+	usleep(50000);
+	memset(&req, 0, sizeof(req));
+	req.target = "iqn.2024-01.org.example:fake";
+	req.host = "127.0.0.1";
+	req.port = ntohs(a.sin_port);
+	CU_ASSERT_EQUAL(ini_login(E.node, &req, NULL), ISDSC_CONNECTION_FAILED);
+	ev = fenv_event(&E, ISCSI_EV_CONNECT_FAILED);
+	CU_ASSERT_PTR_NOT_NULL(ev);
+	if (ev != NULL)
+		CU_ASSERT_EQUAL(ev->status,
+		    catalog_ntstatus_from_errno(ETIMEDOUT));
+	for (i = 0; i < 3; i++)
+		close(c[i]);
+	close(lfd);
+	fenv_teardown(&E);
+}
+
 static CU_TestInfo login_tests[] = {
 	{ "rfc7143_6_3_login_none", test_login_none_ok },
 	{ "rfc7143_11_13_5_status_to_isdsc_event10", test_login_status_isdsc },
@@ -419,6 +466,7 @@ static CU_TestInfo login_tests[] = {
 	{ "seed_event59_dropped_in_login", test_login_event59_dropped },
 	{ "seed_event11_invalid_response", test_login_event11_invalid },
 	{ "seed_event1_connect_refused", test_login_event1_refused },
+	{ "seed_event1_connect_timeout", test_login_connect_timeout },
 	CU_TEST_INFO_NULL
 };
 UNIT_SUITE("initiator", "login", login_tests)

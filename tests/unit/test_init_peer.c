@@ -5,7 +5,7 @@
 
 #include "bytes.h"
 #include "catalog.h"
-#include "evrec.h"
+#include "chap.h"
 #include "sock.h"
 #include "test_init_peer.h"
 
@@ -127,6 +127,8 @@ fpeer_stop(struct fpeer *f)
 	if (f->neg_init)
 		keys_neg_free(&f->neg);
 	f->neg_init = false;
+	free(f->chap_offer);
+	f->chap_offer = NULL;
 }
 
 /* ---- login ---------------------------------------------------------------- */
@@ -214,6 +216,50 @@ login_rsp(struct fpeer *f, const struct pdu *req, struct text_builder *b,
 		    f->neg.params.c.data_digest == KEYS_DIGEST_CRC32C);
 }
 
+/* CHAP as a target (RFC 7143 12.1.3): algorithm 5, our challenge, the
+ * initiator's response checked, a response to its challenge (mutual). */
+static bool
+chap_answer(struct fpeer *f, const struct text_list *l, struct text_builder *b)
+{
+	const struct text_pair *a = text_list_find(l, "CHAP_A");
+	const struct text_pair *r = text_list_find(l, "CHAP_R");
+	const struct text_pair *i = text_list_find(l, "CHAP_I");
+	const struct text_pair *c = text_list_find(l, "CHAP_C");
+	uint8_t chal[CHAP_CHALLENGE_MAX], resp[CHAP_DIGEST_MAX], id;
+	char hex[2 * CHAP_CHALLENGE_MAX + 3];
+	size_t clen, rlen;
+
+	if (a != NULL) {
+		f->chap_offer = strdup(a->value);
+		text_builder_add(b, "CHAP_A", f->chap_a != NULL ? f->chap_a : "5");
+		text_builder_add(b, "CHAP_I", f->chap_i != NULL ? f->chap_i : "7");
+		text_builder_add(b, "CHAP_C", f->chap_c != NULL ? f->chap_c :
+		    "0x00112233445566778899aabbccddeeff");
+		return true;
+	}
+	if (r == NULL)
+		return true;
+	binval_decode("0x00112233445566778899aabbccddeeff", 34, chal,
+	    sizeof(chal), &clen, NULL, NULL);
+	f->chap_ok = chap_verify_text(CHAP_ALG_MD5, 7,
+	    (const uint8_t *)f->chap_secret, strlen(f->chap_secret), chal, clen,
+	    r->value, r->valuelen) == CHAP_OK;
+	if (!f->chap_ok)
+		return false;
+	if (i != NULL && c != NULL) {
+		chap_identifier_parse(i->value, i->valuelen, &id);
+		binval_decode(c->value, c->valuelen, chal, sizeof(chal), &clen,
+		    NULL, NULL);
+		chap_response(CHAP_ALG_MD5, id, (const uint8_t *)f->mutual_secret,
+		    strlen(f->mutual_secret), chal, clen, resp, sizeof(resp),
+		    &rlen);
+		chap_value_encode(resp, rlen, BINVAL_HEX, hex, sizeof(hex));
+		text_builder_add(b, "CHAP_N", "fake");
+		text_builder_add(b, "CHAP_R", f->chap_r != NULL ? f->chap_r : hex);
+	}
+	return true;
+}
+
 static void
 on_login(struct fpeer *f, const struct pdu *p)
 {
@@ -248,8 +294,16 @@ on_login(struct fpeer *f, const struct pdu *p)
 	if (q->csg == PDU_STAGE_SECURITY) {
 		if (text_list_find(&l, "AuthMethod") != NULL && !f->no_auth_method)
 			text_builder_add(&b, "AuthMethod", f->auth_answer != NULL ?
-			    f->auth_answer : "None");
-		text_builder_add(&b, "TargetPortalGroupTag", "1");
+			    f->auth_answer : f->chap ? "CHAP" : "None");
+		if (f->chap && !chap_answer(f, &l, &b)) {
+			text_list_free(&l);
+			text_builder_reset(&b);
+			login_rsp(f, p, &b, 2, 1);	/* authentication failure */
+			text_builder_free(&b);
+			return;
+		}
+		if (text_list_find(&l, "AuthMethod") != NULL)	/* once */
+			text_builder_add(&b, "TargetPortalGroupTag", "1");
 	} else {
 		if (f->neg.stage == KEYS_STAGE_SECURITY) {
 			f->neg.stage = KEYS_STAGE_OPERATIONAL;
@@ -342,7 +396,7 @@ write_data(struct fpeer *f, uint32_t off, const uint8_t *d, uint32_t n)
 {
 	size_t at = (size_t)f->w_lba * FPEER_BLOCK + off;
 
-	if (at + n <= sizeof(f->disk))
+	if (n > 0 && at + n <= sizeof(f->disk))
 		memcpy(f->disk + at, d, n);
 	f->w_got += n;
 }
@@ -455,16 +509,26 @@ on_nop_out(struct fpeer *f, const struct pdu *p)
 static void
 on_text(struct fpeer *f, const struct pdu *p)
 {
-	char buf[160];
+	char buf[256];
 	struct pdu r;
 	int n;
 
 	f->texts++;
 	if (!p->immediate)
 		f->expcmdsn = p->u.text_req.cmdsn + 1;
-	n = snprintf(buf, sizeof(buf), "TargetName=iqn.2024-01.org.example:fake"
-	    "%cTargetAddress=127.0.0.1:%u,1%cTargetName=Bad_Name%c", 0, f->port,
-	    0, 0);
+	if (p->data_len > 0 && memmem(p->data, p->data_len,
+	    "MaxRecvDataSegmentLength", 24) != NULL)
+		n = snprintf(buf, sizeof(buf), "MaxRecvDataSegmentLength=8192%c",
+		    0);
+	else if (f->second_port != 0)
+		n = snprintf(buf, sizeof(buf), "TargetName=iqn.2024-01.org.example:"
+		    "fake%cTargetAddress=127.0.0.1:%u,1%cTargetAddress=127.0.0.1:"
+		    "%u,1%cTargetName=Bad_Name%c", 0, f->port, 0, f->second_port,
+		    0, 0);
+	else
+		n = snprintf(buf, sizeof(buf), "TargetName=iqn.2024-01.org.example:"
+		    "fake%cTargetAddress=127.0.0.1:%u,1%cTargetName=Bad_Name%c", 0,
+		    f->port, 0, 0);
 	pdu_init(&r, PDU_OP_TEXT_RSP);
 	r.final = true;
 	r.itt = p->itt;
@@ -522,114 +586,4 @@ peer_on_pdu(struct iconn *c, const struct pdu *p, const struct pdu_error *e,
 	default:
 		break;
 	}
-}
-
-/* ---- test environment ---------------------------------------------------- */
-
-static void
-fenv_sink(void *arg, const struct evrec *ev)
-{
-	struct fenv *e = arg;
-	struct fenv_event *x;
-	long n;
-
-	if (e->nev == FENV_EVENTS)
-		return;
-	x = &e->ev[e->nev++];
-	memset(x, 0, sizeof(*x));
-	x->id = ev->ev_event->id;
-	x->status = ev->ev_final_status;
-	snprintf(x->session, sizeof(x->session), "%s", ev->ev_session);
-	n = evrec_dump(ev, x->dump, sizeof(x->dump));
-	x->dump_len = n > 0 ? (size_t)n : 0;
-}
-
-int
-fenv_setup(struct fenv *e)
-{
-	memset(e, 0, sizeof(*e));
-	if ((e->loop = evloop_new(NULL)) == NULL)
-		return -1;
-	ini_config_default(&e->cfg);
-	e->cfg.connect_timeout_ms = 1000;
-	e->cfg.login_timeout_ms = 1000;
-	e->cfg.text_timeout_ms = 1000;
-	e->cfg.logout_timeout_ms = 1000;
-	e->cfg.scsi_timeout_ms = 2000;
-	e->cfg.tmf_timeout_ms = 500;
-	e->cfg.nop_interval_ms = 0;
-	e->cfg.recovery_attempts = 3;
-	return fpeer_start(&e->peer, e->loop);
-}
-
-void
-fenv_node(struct fenv *e)
-{
-	e->node = ini_node_new(&e->cfg, e->loop);
-	ini_node_set_event_sink(e->node, fenv_sink, e);
-}
-
-void
-fenv_teardown(struct fenv *e)
-{
-	ini_node_free(e->node);
-	fpeer_stop(&e->peer);
-	evloop_free(e->loop);
-}
-
-uint32_t
-fenv_login_opts(struct fenv *e, const struct ini_login_opts *o,
-    struct ini_session **s)
-{
-	struct ini_login_req req;
-
-	if (e->node == NULL)
-		fenv_node(e);
-	memset(&req, 0, sizeof(req));
-	req.target = "iqn.2024-01.org.example:fake";
-	req.host = "127.0.0.1";
-	req.port = e->peer.port;
-	if (o != NULL)
-		req.opts = *o;
-	if (!req.opts.has_time2wait) {
-		req.opts.has_time2wait = true;
-		req.opts.time2wait = 0;
-	}
-	return ini_login(e->node, &req, s);
-}
-
-uint32_t
-fenv_login(struct fenv *e, struct ini_session **s)
-{
-	return fenv_login_opts(e, NULL, s);
-}
-
-const struct fenv_event *
-fenv_event(const struct fenv *e, unsigned id)
-{
-	size_t i;
-
-	for (i = e->nev; i > 0; i--)
-		if (e->ev[i - 1].id == id)
-			return &e->ev[i - 1];
-	return NULL;
-}
-
-size_t
-fenv_count(const struct fenv *e, unsigned id)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < e->nev; i++)
-		if (e->ev[i].id == id)
-			n++;
-	return n;
-}
-
-const uint8_t *
-fenv_data(const struct fenv_event *x, size_t *len)
-{
-	*len = x->dump_len > EVREC_HEADER_SIZE ? x->dump_len - EVREC_HEADER_SIZE :
-	    0;
-	return x->dump + EVREC_HEADER_SIZE;
 }

@@ -57,6 +57,14 @@ struct fpeer {
 	bool		 ignore_nops;
 	int		 drop_after_cmds;	/* close when the Nth command comes */
 	bool		 stop_listening_on_drop;
+	uint16_t	 second_port;		/* another SendTargets address */
+	bool		 chap;			/* require CHAP (MD5, id 7) */
+	const char	*chap_a, *chap_i, *chap_c;	/* answer overrides */
+	const char	*chap_r;		/* mutual: CHAP_R override */
+	const char	*chap_secret;		/* the initiator must use */
+	const char	*mutual_secret;		/* we answer with */
+	bool		 chap_ok;		/* last CHAP_R verified */
+	char		*chap_offer;		/* CHAP_A the initiator sent */
 	fpeer_hook	*hook;
 	void		*arg;
 	/* what happened */
@@ -88,6 +96,8 @@ struct fenv_event {
 	uint8_t		dump[FENV_DUMP];
 	size_t		dump_len;
 	char		session[EVREC_ID_MAX + 1];
+	unsigned	nstrings;
+	char		last_string[128];
 };
 
 struct fenv {

@@ -342,7 +342,40 @@ test_fin_rst(void)
 	tcp_dir_free(&d);
 }
 
+/* Sequence numbers 2^31 apart are undefined in RFC 1982; segments far
+   ahead are not queued; flushing always terminates. */
+static void
+test_wild_sequence_numbers(void)
+{
+	struct tcp_dir d;
+	struct rec r;
+	struct tcp_segment_in in;
+
+	memset(&r, 0, sizeof(r));
+	tcp_dir_init(&d, 0);
+	syn(&d, &r, 0);
+	seg(&d, &r, 0, 0, 4, 0, 2);
+	memset(&in, 0, sizeof(in));
+	in.flags = PKT_TCP_ACK;
+	in.payload = (const uint8_t *)stream;
+	in.cap_len = in.wire_len = 4;
+	in.seq = d.next_seq + 0x80000000u;	/* exactly 2^31 ahead */
+	tcp_dir_segment(&d, &in, &ops, &r);
+	in.seq = d.next_seq + 0x50000000u;	/* > TCP_AHEAD_MAX ahead */
+	tcp_dir_segment(&d, &in, &ops, &r);
+	CU_ASSERT_EQUAL(d.stats.ignored, 2);
+	CU_ASSERT_PTR_NULL(d.ooo);
+	in.seq = d.next_seq + 100;		/* an ordinary hole */
+	tcp_dir_segment(&d, &in, &ops, &r);
+	tcp_dir_flush(&d, 3, &ops, &r);
+	CU_ASSERT_PTR_NULL(d.ooo);
+	CU_ASSERT_EQUAL(r.len, 4 + 100 + 4);
+	tcp_dir_free(&d);
+}
+
 static CU_TestInfo reasm_tests[] = {
+	{ "rfc1982_undefined_and_wild_seq_terminate",
+	    test_wild_sequence_numbers },
 	{ "in_order", test_in_order },
 	{ "rfc9293_out_of_order", test_out_of_order },
 	{ "retransmission_and_overlaps", test_retransmission_overlap },

@@ -324,7 +324,7 @@ test_text_long(void)
 		CU_ASSERT_EQUAL(r->p.opcode, PDU_OP_TEXT_RSP);
 		CU_ASSERT_TRUE(r->p.data_len <= 512);
 		pdus++;
-		for (off = 0; off < r->p.data_len; off++)
+		for (off = 0; off + 11 <= r->p.data_len; off++)
 			if (memcmp(r->data + off, "TargetName=", 11) == 0 &&
 			    (off == 0 || r->data[off - 1] == 0))
 				names++;
