@@ -302,9 +302,11 @@ ini_login_on_pdu(struct ini_conn *c, const struct pdu *p,
 	 * (tgtd zeroes the ISID of its reject responses) */
 	if (r->status_class == ISCSI_LOGIN_CLASS_REDIRECTION)
 		return login_dispatch(c, LIN_REDIRECT, p, NULL);
-	if (r->status_class != ISCSI_LOGIN_CLASS_SUCCESS ||
-	    r->status_detail != 0)
+	if (r->status_class != ISCSI_LOGIN_CLASS_SUCCESS)
 		return login_dispatch(c, LIN_FAILED, p, NULL);
+	/* 11.13.5: success has no detail; 0x00xx is malformed (event 11) */
+	if (r->status_detail != 0)
+		return invalid(c, p, "Status-Detail of a success");
 	if (memcmp(r->isid, c->sess->isid, 6) != 0)
 		return invalid(c, p, "ISID");
 	if (r->version_active != 0)

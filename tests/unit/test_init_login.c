@@ -378,6 +378,31 @@ test_login_event11_invalid(void)
 	fenv_teardown(&E);
 }
 
+/* RFC 7143 11.13.5: an undefined Status-Class, and class 0 with a
+ * detail, are invalid responses: event 11, ISDSC_LOGIN_FAILED, no 10. */
+static void
+test_login_event11_bad_status(void)
+{
+	static const uint8_t st[][2] = { { 0x00, 0x05 }, { 0x07, 0x00 } };
+	const struct fenv_event *ev;
+	const uint8_t *d;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+		SETUP();
+		E.peer.login_class = st[i][0];
+		E.peer.login_detail = st[i][1];
+		CU_ASSERT_EQUAL(fenv_login(&E, NULL), ISDSC_LOGIN_FAILED);
+		ev = fenv_event(&E, ISCSI_EV_INVALID_LOGIN_RESPONSE);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+		d = fenv_data(ev, &n);
+		CU_ASSERT_EQUAL(d[36], st[i][0]);
+		CU_ASSERT_EQUAL(d[37], st[i][1]);
+		CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_LOGIN_FAILED), 0);
+		fenv_teardown(&E);
+	}
+}
+
 /* Seed event 1: connection refused, address and port in the dump. */
 static void
 test_login_event1_refused(void)
@@ -465,6 +490,7 @@ static CU_TestInfo login_tests[] = {
 	{ "seed_event43_login_timeout", test_login_event43_timeout },
 	{ "seed_event59_dropped_in_login", test_login_event59_dropped },
 	{ "seed_event11_invalid_response", test_login_event11_invalid },
+	{ "rfc7143_11_13_5_bad_status_event11", test_login_event11_bad_status },
 	{ "seed_event1_connect_refused", test_login_event1_refused },
 	{ "seed_event1_connect_timeout", test_login_connect_timeout },
 	CU_TEST_INFO_NULL

@@ -281,7 +281,7 @@ on_login(struct fpeer *f, const struct pdu *p)
 		f->neg_init = true;
 	}
 	text_builder_init(&b, 0);
-	if (f->login_class != 0) {
+	if (f->login_class != 0 || f->login_detail != 0) {
 		if (f->redirect_to != NULL)
 			text_builder_add(&b, "TargetAddress", f->redirect_to);
 		login_rsp(f, p, &b, f->login_class, f->login_detail);
