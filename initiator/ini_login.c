@@ -293,6 +293,14 @@ ini_login_on_pdu(struct ini_conn *c, const struct pdu *p,
 	if (!(LS_WAIT & (1u << L->state)))
 		return;
 	evtimer_disarm(c->sess->node->loop, &L->timer);
+	if (e->code == PDU_EOVERSIZE) {
+		/* event 21: over the login-time MaxRecvDataSegmentLength */
+		ini_ev_simple(c->sess->node, c->sess, c,
+		    ISCSI_EV_DATA_SEGMENT_TOO_LONG, ISDSC_LOGIN_FAILED);
+		c->sess->stats.format_errors++;
+		ini_login_fail(c, ISDSC_LOGIN_FAILED);
+		return;
+	}
 	if (e->code != PDU_OK || p->opcode != PDU_OP_LOGIN_RSP)
 		return invalid(c, p, e->code != PDU_OK ? e->msg : "opcode");
 	if (p->itt != L->itt)
