@@ -379,6 +379,39 @@ test_login_event11_invalid(void)
 }
 
 static bool
+authmethod_twice_hook(struct fpeer *f, const struct pdu *p)
+{
+	static const char twice[] = "AuthMethod=None\0AuthMethod=None";
+	struct pdu r;
+
+	if (p->opcode != PDU_OP_LOGIN_REQ)
+		return false;
+	pdu_init(&r, PDU_OP_LOGIN_RSP);
+	r.itt = p->itt;
+	memcpy(r.u.login_rsp.isid, p->u.login_req.isid, 6);
+	r.u.login_rsp.transit = p->u.login_req.transit;
+	r.u.login_rsp.nsg = p->u.login_req.nsg;
+	fpeer_fill_sn(f, &r.u.login_rsp.statsn, &r.u.login_rsp.expcmdsn,
+	    &r.u.login_rsp.maxcmdsn);
+	pdu_set_data(&r, twice, sizeof(twice));
+	fpeer_send(f, &r);
+	return true;
+}
+
+/* RFC 7143 6.2: AuthMethod answered twice is an invalid response (event
+ * 11, ISDSC_INVALID_TEXT_KEY), not a target that requires CHAP (40). */
+static void
+test_login_repeated_authmethod(void)
+{
+	SETUP();
+	E.peer.hook = authmethod_twice_hook;
+	CU_ASSERT_EQUAL(fenv_login(&E, NULL), ISDSC_INVALID_TEXT_KEY);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INVALID_LOGIN_RESPONSE), 1);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INITIATOR_NO_CHAP), 0);
+	fenv_teardown(&E);
+}
+
+static bool
 big_login_rsp_hook(struct fpeer *f, const struct pdu *p)
 {
 	static uint8_t data[8192 + 4];
@@ -524,6 +557,8 @@ static CU_TestInfo login_tests[] = {
 	{ "seed_event11_invalid_response", test_login_event11_invalid },
 	{ "rfc7143_11_13_5_bad_status_event11", test_login_event11_bad_status },
 	{ "rfc7143_6_3_login_mrdsl_event21", test_login_event21_login_mrdsl },
+	{ "rfc7143_6_2_repeated_authmethod_event11",
+	    test_login_repeated_authmethod },
 	{ "seed_event1_connect_refused", test_login_event1_refused },
 	{ "seed_event1_connect_timeout", test_login_connect_timeout },
 	CU_TEST_INFO_NULL
