@@ -203,6 +203,16 @@ test_negotiate_chap(void)
 	CU_ASSERT_EQUAL(chap_login("wrong_mutual_chap_r", true), 0x0201);
 	CU_ASSERT_TRUE(logged("odd", "wrong_mutual_chap_r"));
 	stop();
+	/* reflection: the peer's own CHAP_I / CHAP_C (77, 16 x 0x5c) come
+	 * back instead of CHAP_N / CHAP_R */
+	CU_ASSERT_EQUAL(chap_login("reflect_chap_c", true), 0x0201);
+	CU_ASSERT_PTR_NULL(tpeer_text_value(&pe.cur, "CHAP_R"));
+	CU_ASSERT_PTR_NULL(tpeer_text_value(&pe.cur, "CHAP_N"));
+	CU_ASSERT_STRING_EQUAL(tpeer_text_value(&pe.cur, "CHAP_I"), "77");
+	CU_ASSERT_STRING_EQUAL(tpeer_text_value(&pe.cur, "CHAP_C"),
+	    "0x5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c");
+	CU_ASSERT_TRUE(logged("odd", "reflect_chap_c"));
+	stop();
 	/* the peer goes on with CHAP regardless: only the key is missing */
 	chap_login("no_auth_method", false);
 	CU_ASSERT_PTR_NULL(tpeer_key(&pe, "AuthMethod"));
