@@ -9,6 +9,7 @@
  * Rows are {login state mask, response kind, action}; the action decides
  * the next state.  Security-stage keys are handled in ini_login_auth.c.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,6 +275,20 @@ ini_login_on_closed(struct ini_conn *c)
 
 /* ---- receiving ------------------------------------------------------------ */
 
+/*
+ * Value limits of a Login Response's text.  CHAP_C / CHAP_R over the
+ * RFC 7143 12.1.3 length (1024 bytes) get through the parse so that the
+ * CHAP checks report them (event 33, 17) instead of event 11.
+ */
+static size_t
+login_value_limit(const char *key, size_t keylen)
+{
+	if (keylen == 6 && (memcmp(key, "CHAP_C", 6) == 0 ||
+	    memcmp(key, "CHAP_R", 6) == 0))
+		return SIZE_MAX;
+	return keys_value_limit(key, keylen);
+}
+
 static void
 invalid(struct ini_conn *c, const struct pdu *p, const char *why)
 {
@@ -330,7 +345,7 @@ ini_login_on_pdu(struct ini_conn *c, const struct pdu *p,
 		return invalid(c, p, "text too long");
 	if (r->cont)
 		return login_dispatch(c, LIN_PARTIAL, p, NULL);
-	rc = text_accum_parse(&L->acc, keys_value_limit, TEXT_PARSE_PAD_OK,
+	rc = text_accum_parse(&L->acc, login_value_limit, TEXT_PARSE_PAD_OK,
 	    &list, NULL);
 	text_accum_reset(&L->acc);
 	if (rc != TEXT_OK)

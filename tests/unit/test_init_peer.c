@@ -233,8 +233,13 @@ chap_answer(struct fpeer *f, const struct text_list *l, struct text_builder *b)
 		f->chap_offer = strdup(a->value);
 		text_builder_add(b, "CHAP_A", f->chap_a != NULL ? f->chap_a : "5");
 		text_builder_add(b, "CHAP_I", f->chap_i != NULL ? f->chap_i : "7");
-		text_builder_add(b, "CHAP_C", f->chap_c != NULL ? f->chap_c :
-		    "0x00112233445566778899aabbccddeeff");
+		if (text_builder_add(b, "CHAP_C", f->chap_c != NULL ?
+		    f->chap_c : "0x00112233445566778899aabbccddeeff") !=
+		    TEXT_OK) {
+			/* longer than a CHAP_C may be: sent anyway */
+			text_builder_add_raw(b, "CHAP_C=", 7);
+			text_builder_add_raw(b, f->chap_c, strlen(f->chap_c) + 1);
+		}
 		return true;
 	}
 	if (r == NULL)
