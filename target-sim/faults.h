@@ -77,6 +77,7 @@ enum fault_act {
 	X(DUPLICATE_KEY, "duplicate_key", "a key declared twice") \
 	X(MALFORMED, "malformed", "malformed text (a pair without '=', no NUL)") \
 	X(SET_KEY, "set_key", "set or add key=value") \
+	X(ADD_KEY, "add_key", "append key=value, keeping the pairs already there") \
 	X(REMOVE_KEY, "remove_key", "remove a key")
 
 enum fault_negotiate {

@@ -74,6 +74,7 @@ faults_negotiate_applies(struct tconn *tc, const struct fault_rule *r,
 		return has_key(p, a->key);
 	case NEG(MALFORMED):
 	case NEG(SET_KEY):
+	case NEG(ADD_KEY):
 		return true;
 	default:
 		return false;
@@ -236,6 +237,7 @@ faults_negotiate_edit(struct faults *f, struct tconn *tc,
 		emit(b, "DataSequenceInOrder", "No");
 		break;
 	case NEG(SET_KEY):
+	case NEG(ADD_KEY):
 		emit(b, a->key, a->value);
 		break;
 	case NEG(MALFORMED):

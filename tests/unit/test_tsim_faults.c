@@ -296,6 +296,16 @@ test_negotiate_operational(void)
 	CU_ASSERT_STRING_EQUAL(tpeer_key(&pe, "X-Vendor-Odd"), "yes");
 	stop();
 
+	/* add_key keeps the pair already there: two TargetPortalGroupTag */
+	neg_rules(r, sizeof(r), "add_key",
+	    ", key: TargetPortalGroupTag, value: \"77\"");
+	start(r);
+	login(NULL);
+	CU_ASSERT_STRING_EQUAL(tpeer_key(&pe, "TargetPortalGroupTag"), "1");
+	CU_ASSERT_TRUE(memmem(pe.rkeys.buf, pe.rkeys.len,
+	    "TargetPortalGroupTag=77", 24) != NULL);
+	stop();
+
 	neg_rules(r, sizeof(r), "remove_key", ", key: TargetPortalGroupTag");
 	start(r);
 	CU_ASSERT_EQUAL(login(NULL), 0);
