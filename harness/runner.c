@@ -331,8 +331,18 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 			goto done;
 		}
 		{
-			char *argv[] = { bin, "--json", "--events", events, "--script",
-			    script, NULL };
+			char *argv[8 + SCN_MAX_LIST];
+			size_t k = 0, m;
+
+			argv[k++] = bin;
+			argv[k++] = "--json";
+			argv[k++] = "--events";
+			argv[k++] = events;
+			for (m = 0; m < s->noptions; m++)
+				argv[k++] = s->options[m];
+			argv[k++] = "--script";
+			argv[k++] = script;
+			argv[k] = NULL;
 			if (proc_start(&init, "initiator", argv, out, errp, ins, NULL,
 			    err, sizeof(err)) == -1) {
 				if (cap.running)

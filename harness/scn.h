@@ -79,6 +79,8 @@ struct scn {
 	char		*script;		/* verbs, with ${...} */
 	char		*command[SCN_MAX_LIST];	/* external argv */
 	size_t		 ncommand;
+	char		*options[SCN_MAX_LIST];	/* ours: options before --script */
+	size_t		 noptions;
 
 	enum scn_net	 net;
 	double		 link_delay_ms, link_rate_mbit, link_loss;

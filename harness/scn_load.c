@@ -9,7 +9,8 @@
 
 static const char *const top_keys[] = { "name", "description", "cites", "tags",
 	"timeout", "target", "rules", "initiator", "network", "expect", NULL };
-static const char *const init_keys[] = { "script", "command", NULL };
+static const char *const init_keys[] = { "script", "command", "options",
+	NULL };
 static const char *const net_keys[] = { "mode", "link", "faults", NULL };
 static const char *const link_keys[] = { "delay_ms", "rate_mbit", "loss", NULL };
 static const char *const fault_keys[] = { "at", "action", "value", "duration", NULL };
@@ -147,6 +148,25 @@ load_portal_names(const struct yctx *c, const struct ynode *t, struct scn *s)
 	return 0;
 }
 
+/* iscsi-initiator options ("--chap-algorithms", "7,5", ...); the harness
+ * owns --json, --events and --script. */
+static int
+load_options(const struct yctx *c, const struct ynode *n, struct scn *s)
+{
+	static const char *const owned[] = { "--json", "--events", "--script",
+		NULL };
+	size_t i, k;
+
+	if (str_list(c, n, "options", s->options, &s->noptions) == -1)
+		return -1;
+	for (i = 0; i < s->noptions; i++)
+		for (k = 0; owned[k] != NULL; k++)
+			if (strcmp(s->options[i], owned[k]) == 0)
+				return yerror(c, n->items[i]->line, "option '%s' "
+				    "is set by the harness", owned[k]);
+	return 0;
+}
+
 static int
 load_initiator(const struct yctx *c, const struct ynode *n, struct scn *s)
 {
@@ -167,8 +187,11 @@ load_initiator(const struct yctx *c, const struct ynode *n, struct scn *s)
 		s->initiator = SCN_INIT_OURS;
 		if ((s->script = strdup(script)) == NULL)
 			return yerror(c, n->line, "out of memory");
-		return 0;
+		return load_options(c, ymap_get(n, "options"), s);
 	}
+	if (ymap_get(n, "options") != NULL)
+		return yerror(c, ymap_get(n, "options")->line, "'options' go "
+		    "with 'script' (a 'command' carries its own)");
 	s->initiator = SCN_INIT_EXTERNAL;
 	if (str_list(c, cmd, "command", s->command, &s->ncommand) == -1)
 		return -1;
@@ -573,10 +596,12 @@ scn_free(struct scn *s)
 		free(s->cites[i]);
 	for (i = 0; i < s->ncommand; i++)
 		free(s->command[i]);
+	for (i = 0; i < s->noptions; i++)
+		free(s->options[i]);
 	for (i = 0; i < s->nfaults_fired; i++)
 		free(s->faults_fired[i]);
 	free(s->script);
-	s->ntags = s->ncites = s->ncommand = s->nfaults_fired = 0;
+	s->ntags = s->ncites = s->ncommand = s->noptions = s->nfaults_fired = 0;
 	s->script = NULL;
 }
 

@@ -296,7 +296,7 @@ c_connect(struct ini_conn *c, uint32_t a)
 
 	(void)a;
 	transport_release(c);
-	if (iconn_connect(&c->ic, n->loop, &c->addr, n->cfg.max_recv_dsl,
+	if (iconn_connect(&c->ic, n->loop, &c->addr, INI_LOGIN_MAX_RECV_DSL,
 	    &conn_ops, c) == -1) {
 		ini_conn_post(c, INI_CEV_CONNECT_FAILED, (uint32_t)errno);
 		return;

@@ -35,6 +35,10 @@
 
 #define INI_FSMQ_MAX	16
 
+/* RFC 7143 6.3: "The default MaxRecvDataSegmentLength is used during
+ * Login" (13.12: 8192); ours applies from full feature phase on. */
+#define INI_LOGIN_MAX_RECV_DSL	8192
+
 struct ini_fsmq {
 	int		ev[INI_FSMQ_MAX];
 	uint32_t	arg[INI_FSMQ_MAX];

@@ -9,6 +9,7 @@
  * Rows are {login state mask, response kind, action}; the action decides
  * the next state.  Security-stage keys are handled in ini_login_auth.c.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,6 +275,20 @@ ini_login_on_closed(struct ini_conn *c)
 
 /* ---- receiving ------------------------------------------------------------ */
 
+/*
+ * Value limits of a Login Response's text.  CHAP_C / CHAP_R over the
+ * RFC 7143 12.1.3 length (1024 bytes) get through the parse so that the
+ * CHAP checks report them (event 33, 17) instead of event 11.
+ */
+static size_t
+login_value_limit(const char *key, size_t keylen)
+{
+	if (keylen == 6 && (memcmp(key, "CHAP_C", 6) == 0 ||
+	    memcmp(key, "CHAP_R", 6) == 0))
+		return SIZE_MAX;
+	return keys_value_limit(key, keylen);
+}
+
 static void
 invalid(struct ini_conn *c, const struct pdu *p, const char *why)
 {
@@ -293,6 +308,14 @@ ini_login_on_pdu(struct ini_conn *c, const struct pdu *p,
 	if (!(LS_WAIT & (1u << L->state)))
 		return;
 	evtimer_disarm(c->sess->node->loop, &L->timer);
+	if (e->code == PDU_EOVERSIZE) {
+		/* event 21: over the login-time MaxRecvDataSegmentLength */
+		ini_ev_simple(c->sess->node, c->sess, c,
+		    ISCSI_EV_DATA_SEGMENT_TOO_LONG, ISDSC_LOGIN_FAILED);
+		c->sess->stats.format_errors++;
+		ini_login_fail(c, ISDSC_LOGIN_FAILED);
+		return;
+	}
 	if (e->code != PDU_OK || p->opcode != PDU_OP_LOGIN_RSP)
 		return invalid(c, p, e->code != PDU_OK ? e->msg : "opcode");
 	if (p->itt != L->itt)
@@ -302,9 +325,11 @@ ini_login_on_pdu(struct ini_conn *c, const struct pdu *p,
 	 * (tgtd zeroes the ISID of its reject responses) */
 	if (r->status_class == ISCSI_LOGIN_CLASS_REDIRECTION)
 		return login_dispatch(c, LIN_REDIRECT, p, NULL);
-	if (r->status_class != ISCSI_LOGIN_CLASS_SUCCESS ||
-	    r->status_detail != 0)
+	if (r->status_class != ISCSI_LOGIN_CLASS_SUCCESS)
 		return login_dispatch(c, LIN_FAILED, p, NULL);
+	/* 11.13.5: success has no detail; 0x00xx is malformed (event 11) */
+	if (r->status_detail != 0)
+		return invalid(c, p, "Status-Detail of a success");
 	if (memcmp(r->isid, c->sess->isid, 6) != 0)
 		return invalid(c, p, "ISID");
 	if (r->version_active != 0)
@@ -320,7 +345,7 @@ ini_login_on_pdu(struct ini_conn *c, const struct pdu *p,
 		return invalid(c, p, "text too long");
 	if (r->cont)
 		return login_dispatch(c, LIN_PARTIAL, p, NULL);
-	rc = text_accum_parse(&L->acc, keys_value_limit, TEXT_PARSE_PAD_OK,
+	rc = text_accum_parse(&L->acc, login_value_limit, TEXT_PARSE_PAD_OK,
 	    &list, NULL);
 	text_accum_reset(&L->acc);
 	if (rc != TEXT_OK)

@@ -324,6 +324,14 @@ ini_auth_on_response(struct ini_conn *c, const struct pdu *p,
 			continue;
 		}
 		keys_negotiate(&L->neg, kv->key, kv->value, &res);
+		if (res.status == KEYS_S_FAIL_REPEATED) {
+			/* RFC 7143 6.2: a key sent twice; as in the
+			 * operational stage, an invalid response (event 11) */
+			ini_ev_pdu(s->node, s, c, ISCSI_EV_INVALID_LOGIN_RESPONSE,
+			    ISDSC_INVALID_TEXT_KEY, p, true);
+			ini_login_fail(c, ISDSC_INVALID_TEXT_KEY);
+			return false;
+		}
 		if (res.id == KEYS_AUTH_METHOD) {
 			a.auth_seen = true;
 			if (!auth_method_result(c, &res))

@@ -168,7 +168,9 @@ ini_login_operational(struct ini_conn *c, const struct pdu *p,
 	s->expcmdsn = r->expcmdsn;
 	s->maxcmdsn = r->maxcmdsn;
 	s->cmdsn = r->expcmdsn;
-	/* digests start with the first PDU after the final response */
+	/* our MaxRecvDataSegmentLength and the digests apply from the
+	 * first PDU after the final response */
+	(void)iconn_set_max_recv_dsl(&c->ic, s->node->cfg.max_recv_dsl);
 	iconn_set_digests(&c->ic,
 	    L->neg.params.c.header_digest == KEYS_DIGEST_CRC32C,
 	    L->neg.params.c.data_digest == KEYS_DIGEST_CRC32C);

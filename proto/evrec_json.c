@@ -25,6 +25,8 @@
 
 #define BHS_SIZE	48	/* RFC 7143 11.2.1: Basic Header Segment */
 #define BHS_OPCODE_MASK	0x3f	/* RFC 7143 11.2.1.2: byte 0, low 6 bits */
+#define BHS_OP_LOGIN_RSP	0x23	/* RFC 7143 11.13 */
+#define BHS_LOGIN_STATUS	36	/* Status-Class, then Status-Detail */
 
 static uint16_t
 get_le16(const uint8_t *p)
@@ -179,6 +181,12 @@ json_data_fields(struct json *j, const struct evrec *ev)
 	case CATALOG_DATA_HEADER_DIGEST:
 		json_key(j, "opcode");
 		json_stringf(j, "0x%02X", d[0] & BHS_OPCODE_MASK);
+		if (ce->data == CATALOG_DATA_PDU &&
+		    (d[0] & BHS_OPCODE_MASK) == BHS_OP_LOGIN_RSP) {
+			json_key(j, "login_status");
+			json_stringf(j, "0x%02X%02X", d[BHS_LOGIN_STATUS],
+			    d[BHS_LOGIN_STATUS + 1]);
+		}
 		break;
 	case CATALOG_DATA_TEXT:
 		json_key(j, "text");

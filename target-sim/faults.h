@@ -68,6 +68,7 @@ enum fault_act {
 	X(CHAP_C_INVALID, "chap_c_invalid_chars", "CHAP_C with characters that are not hex") \
 	X(CHAP_C_TOO_LONG, "chap_c_too_long", "CHAP_C longer than 1024 bytes") \
 	X(WRONG_MUTUAL_CHAP_R, "wrong_mutual_chap_r", "mutual CHAP_R that does not match") \
+	X(REFLECT_CHAP_C, "reflect_chap_c", "answer mutual CHAP with the initiator's own CHAP_I and CHAP_C instead of CHAP_N, CHAP_R") \
 	X(DIGEST_NONE_ONLY, "digest_none_only", "HeaderDigest=None and DataDigest=None whatever was offered") \
 	X(BURST_INVERTED, "max_burst_below_first_burst", "MaxBurstLength < FirstBurstLength") \
 	X(MAXCMDSN_NOT_GREATER, "maxcmdsn_not_greater", "final Login Response with MaxCmdSN not serially greater than ExpCmdSN") \
@@ -76,6 +77,7 @@ enum fault_act {
 	X(DUPLICATE_KEY, "duplicate_key", "a key declared twice") \
 	X(MALFORMED, "malformed", "malformed text (a pair without '=', no NUL)") \
 	X(SET_KEY, "set_key", "set or add key=value") \
+	X(ADD_KEY, "add_key", "append key=value, keeping the pairs already there") \
 	X(REMOVE_KEY, "remove_key", "remove a key")
 
 enum fault_negotiate {

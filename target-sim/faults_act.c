@@ -31,10 +31,10 @@ redirect(struct tconn *tc, const struct fault_action *a, const struct pdu *p)
 	if (a->address[0] != '\0')
 		snprintf(addr, sizeof(addr), "%s", a->address);
 	else if ((idx = tsim_config_portal_by_name(tc->t->cfg, a->portal)) >= 0) {
-		const struct tportal *pt = &tc->t->portals[idx];
-
-		snprintf(addr, sizeof(addr), "%s,%u",
-		    netaddr_format(&pt->addr, na, sizeof(na)), pt->cfg->tpgt);
+		/* RFC 7143 13.8: in a redirect the comma and portal group
+		 * tag MUST be omitted */
+		snprintf(addr, sizeof(addr), "%s",
+		    netaddr_format(&tc->t->portals[idx].addr, na, sizeof(na)));
 	} else
 		snprintf(addr, sizeof(addr), "%s", a->portal);
 	tlogin_reject(tc, p, ISCSI_LOGIN_CLASS_REDIRECTION,

@@ -41,7 +41,6 @@ faults_negotiate_applies(struct tconn *tc, const struct fault_rule *r,
 {
 	const struct fault_action *a = &r->a;
 
-	(void)tc;
 	if (p->opcode != PDU_OP_LOGIN_RSP && p->opcode != PDU_OP_TEXT_RSP)
 		return false;
 	if (p->opcode == PDU_OP_LOGIN_RSP && p->u.login_rsp.status_class != 0)
@@ -57,6 +56,9 @@ faults_negotiate_applies(struct tconn *tc, const struct fault_rule *r,
 		return has_key(p, "CHAP_C");
 	case NEG(WRONG_MUTUAL_CHAP_R):
 		return has_key(p, "CHAP_R");
+	case NEG(REFLECT_CHAP_C):
+		return has_key(p, "CHAP_R") && tc->login != NULL &&
+		    tc->login->chap.c != NULL && tc->login->chap.i != NULL;
 	case NEG(DIGEST_NONE_ONLY):
 		return has_key(p, "HeaderDigest") || has_key(p, "DataDigest");
 	case NEG(BURST_INVERTED):
@@ -72,6 +74,7 @@ faults_negotiate_applies(struct tconn *tc, const struct fault_rule *r,
 		return has_key(p, a->key);
 	case NEG(MALFORMED):
 	case NEG(SET_KEY):
+	case NEG(ADD_KEY):
 		return true;
 	default:
 		return false;
@@ -140,6 +143,9 @@ replace(const struct fault_action *a, const char *key, const char *value,
 			return buf;
 		}
 		return value;
+	case NEG(REFLECT_CHAP_C):
+		return strcmp(key, "CHAP_N") == 0 || strcmp(key, "CHAP_R") == 0 ?
+		    NULL : value;		/* replaced afterwards */
 	case NEG(DIGEST_NONE_ONLY):
 		if (strcmp(key, "HeaderDigest") == 0 ||
 		    strcmp(key, "DataDigest") == 0)
@@ -218,6 +224,12 @@ faults_negotiate_edit(struct faults *f, struct tconn *tc,
 		text_builder_addf(b, "MaxBurstLength", "%lu", v / 2);
 		break;
 	}
+	case NEG(REFLECT_CHAP_C):
+		/* the initiator's challenge sent back to it (RFC 7143 9.2.1:
+		 * reflection); the request's pairs are still parsed here */
+		emit(b, "CHAP_I", tc->login->chap.i);
+		emit(b, "CHAP_C", tc->login->chap.c);
+		break;
 	case NEG(DATA_PDU_IN_ORDER_NO):
 		emit(b, "DataPDUInOrder", "No");
 		break;
@@ -225,6 +237,7 @@ faults_negotiate_edit(struct faults *f, struct tconn *tc,
 		emit(b, "DataSequenceInOrder", "No");
 		break;
 	case NEG(SET_KEY):
+	case NEG(ADD_KEY):
 		emit(b, a->key, a->value);
 		break;
 	case NEG(MALFORMED):

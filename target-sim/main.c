@@ -116,6 +116,11 @@ main(int argc, char **argv)
 		    a, sizeof(a)));
 	fflush(stdout);
 	rc = evloop_run(loop);
+	/* evloop_free unblocks SIGINT/SIGTERM: a second stop signal still
+	 * pending (the harness signals the process and its group) must not
+	 * kill us on the way out */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
 	tsim_destroy(t);
 	evloop_free(loop);
 	if (flog != NULL)

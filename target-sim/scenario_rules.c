@@ -146,7 +146,8 @@ kind_param(const struct yctx *c, const struct ynode *m, struct fault_action *a,
 	if (scn_str(c, m, "key", a->key, sizeof(a->key), false) < 0 ||
 	    scn_str(c, m, "value", a->value, sizeof(a->value), false) < 0)
 		return -1;
-	if (negotiate && (v == FAULT_NEG_SET_KEY || v == FAULT_NEG_REMOVE_KEY) &&
+	if (negotiate && (v == FAULT_NEG_SET_KEY || v == FAULT_NEG_REMOVE_KEY ||
+	    v == FAULT_NEG_ADD_KEY) &&
 	    (a->key[0] == '\0' || text_check_key(a->key, strlen(a->key),
 	    NULL) != TEXT_OK))
 		return yerror(c, m->line, "'%s' needs a valid 'key'", k->value);

@@ -176,6 +176,32 @@ test_json_hints(void)
 	    "\"address\":\"2001:db8::5\",\"port\":860}"));
 	evrec_free(&ev);
 
+	/* event 10: a Login Response (RFC 7143 11.13) gives its status;
+	 * another PDU only its opcode */
+	{
+		uint8_t rsp[48];
+
+		memset(rsp, 0, sizeof(rsp));
+		rsp[0] = 0x23;
+		rsp[36] = 0x02;
+		rsp[37] = 0x0a;
+		CU_ASSERT_EQUAL_FATAL(evrec_init(&ev, ISCSI_EV_LOGIN_FAILED),
+		    EVREC_OK);
+		CU_ASSERT_EQUAL(evrec_add_bytes(&ev, rsp, sizeof(rsp)), EVREC_OK);
+		CU_ASSERT_PTR_NOT_NULL(strstr(record_json(&ev, &j),
+		    "\"data\":{\"kind\":\"pdu\",\"length\":48,"
+		    "\"opcode\":\"0x23\",\"login_status\":\"0x020A\"}"));
+		evrec_free(&ev);
+		rsp[0] = 0x3f;
+		CU_ASSERT_EQUAL_FATAL(evrec_init(&ev, ISCSI_EV_LOGIN_FAILED),
+		    EVREC_OK);
+		CU_ASSERT_EQUAL(evrec_add_bytes(&ev, rsp, sizeof(rsp)), EVREC_OK);
+		CU_ASSERT_PTR_NOT_NULL(strstr(record_json(&ev, &j),
+		    "\"data\":{\"kind\":\"pdu\",\"length\":48,"
+		    "\"opcode\":\"0x3F\"}"));
+		evrec_free(&ev);
+	}
+
 	/* wrong shape for the event's kind: flagged, not decoded */
 	CU_ASSERT_EQUAL_FATAL(evrec_init(&ev, ISCSI_EV_CONNECT_FAILED), EVREC_OK);
 	CU_ASSERT_EQUAL(evrec_add_bytes(&ev, "\x02\x00\x0c", 3), EVREC_OK);

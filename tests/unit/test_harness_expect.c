@@ -95,6 +95,24 @@ expect_error(const char *text, const char *msg)
 	unlink(p);
 }
 
+/* initiator.options: kept in order, for our initiator only */
+static void
+test_load_options(void)
+{
+	struct scn s;
+	char err[256], *p = write_tmp("name: x\ntarget: {portals: [{name: a}]}\n"
+	    "initiator:\n  options: [--chap-algorithms, \"7,5\"]\n"
+	    "  script: VersionInfo\nexpect: {exit: 0}\n");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL_FATAL(scn_load(p, &s, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(s.noptions, 2);
+	CU_ASSERT_STRING_EQUAL(s.options[0], "--chap-algorithms");
+	CU_ASSERT_STRING_EQUAL(s.options[1], "7,5");
+	scn_free(&s);
+	unlink(p);
+}
+
 static void
 test_load_errors(void)
 {
@@ -108,6 +126,12 @@ test_load_errors(void)
 	expect_error("name: x\ntarget: {portals: [{name: a}]}\n"
 	    "initiator: {script: x, command: [y]}\nexpect: {exit: 0}\n",
 	    "exactly one of 'script' or 'command'");
+	expect_error("name: x\ntarget: {portals: [{name: a}]}\n"
+	    "initiator: {script: x, options: [--chap-algorithms, '7', --json]}\n"
+	    "expect: {exit: 0}\n", "option '--json' is set by the harness");
+	expect_error("name: x\ntarget: {portals: [{name: a}]}\n"
+	    "initiator: {command: [y], options: [--debug]}\nexpect: {exit: 0}\n",
+	    "'options' go with 'script'");
 	expect_error("name: x\ntarget: {portals: [{name: a}]}\n"
 	    "initiator: {script: x}\nexpect: {events: {include: [63]}}\n",
 	    ":4: event 63 is not a documented event ID");
@@ -283,6 +307,7 @@ static CU_TestInfo harness_tests[] = {
 	{ "fields_gaps_same", test_fields_gaps_same },
 	{ "scenario_load_and_substitute", test_load_good },
 	{ "scenario_errors_file_line", test_load_errors },
+	{ "initiator_options", test_load_options },
 	{ "verdicts_steps_events_faults", test_verdicts },
 	{ "observe_json_lines", test_observe_files },
 	CU_TEST_INFO_NULL

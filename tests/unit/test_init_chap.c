@@ -166,23 +166,30 @@ test_chap_events14_15_16(void)
 	fenv_teardown(&E);
 }
 
-/* Seed event 33: a challenge over 1024 bytes (base64 so the text fits). */
+/* Seed event 33: a challenge over 1024 bytes, base64 and hex (the hex
+ * text is longer than a CHAP_C can legally be: still event 33). */
 static void
 test_chap_event33(void)
 {
 	static uint8_t big[1025];
-	static char text[1500];
+	static char text[2100];
+	int enc;
 
-	SETUP();
-	peer_chap();
-	memset(big, 0xa5, sizeof(big));
-	CU_ASSERT_FATAL(binval_encode(big, sizeof(big), BINVAL_BASE64, text,
-	    sizeof(text)) > 0);
-	E.peer.chap_c = text;
-	CU_ASSERT_EQUAL(chap_login(INI_AUTH_CHAP, TSECRET),
-	    ISDSC_AUTHENTICATION_FAILURE);
-	CU_ASSERT_PTR_NOT_NULL(fenv_event(&E, ISCSI_EV_CHAP_CHALLENGE_TOO_LONG));
-	fenv_teardown(&E);
+	for (enc = 0; enc < 2; enc++) {
+		SETUP();
+		peer_chap();
+		memset(big, 0xa5, sizeof(big));
+		CU_ASSERT_FATAL(binval_encode(big, sizeof(big), enc == 0 ?
+		    BINVAL_BASE64 : BINVAL_HEX, text, sizeof(text)) > 0);
+		E.peer.chap_c = text;
+		CU_ASSERT_EQUAL(chap_login(INI_AUTH_CHAP, TSECRET),
+		    ISDSC_AUTHENTICATION_FAILURE);
+		CU_ASSERT_PTR_NOT_NULL(fenv_event(&E,
+		    ISCSI_EV_CHAP_CHALLENGE_TOO_LONG));
+		CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INVALID_LOGIN_RESPONSE),
+		    0);
+		fenv_teardown(&E);
+	}
 }
 
 static CU_TestInfo chap_tests[] = {

@@ -378,6 +378,96 @@ test_login_event11_invalid(void)
 	fenv_teardown(&E);
 }
 
+static bool
+authmethod_twice_hook(struct fpeer *f, const struct pdu *p)
+{
+	static const char twice[] = "AuthMethod=None\0AuthMethod=None";
+	struct pdu r;
+
+	if (p->opcode != PDU_OP_LOGIN_REQ)
+		return false;
+	pdu_init(&r, PDU_OP_LOGIN_RSP);
+	r.itt = p->itt;
+	memcpy(r.u.login_rsp.isid, p->u.login_req.isid, 6);
+	r.u.login_rsp.transit = p->u.login_req.transit;
+	r.u.login_rsp.nsg = p->u.login_req.nsg;
+	fpeer_fill_sn(f, &r.u.login_rsp.statsn, &r.u.login_rsp.expcmdsn,
+	    &r.u.login_rsp.maxcmdsn);
+	pdu_set_data(&r, twice, sizeof(twice));
+	fpeer_send(f, &r);
+	return true;
+}
+
+/* RFC 7143 6.2: AuthMethod answered twice is an invalid response (event
+ * 11, ISDSC_INVALID_TEXT_KEY), not a target that requires CHAP (40). */
+static void
+test_login_repeated_authmethod(void)
+{
+	SETUP();
+	E.peer.hook = authmethod_twice_hook;
+	CU_ASSERT_EQUAL(fenv_login(&E, NULL), ISDSC_INVALID_TEXT_KEY);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INVALID_LOGIN_RESPONSE), 1);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INITIATOR_NO_CHAP), 0);
+	fenv_teardown(&E);
+}
+
+static bool
+big_login_rsp_hook(struct fpeer *f, const struct pdu *p)
+{
+	static uint8_t data[8192 + 4];
+	struct pdu r;
+
+	if (p->opcode != PDU_OP_LOGIN_REQ)
+		return false;
+	memset(data, 0, sizeof(data));
+	pdu_init(&r, PDU_OP_LOGIN_RSP);
+	r.itt = p->itt;
+	memcpy(r.u.login_rsp.isid, p->u.login_req.isid, 6);
+	fpeer_fill_sn(f, &r.u.login_rsp.statsn, &r.u.login_rsp.expcmdsn,
+	    &r.u.login_rsp.maxcmdsn);
+	pdu_set_data(&r, data, sizeof(data));
+	fpeer_send(f, &r);
+	return true;
+}
+
+/* RFC 7143 6.3: the default MaxRecvDataSegmentLength (8192) during login:
+ * a longer Login Response is event 21 and the login fails. */
+static void
+test_login_event21_login_mrdsl(void)
+{
+	SETUP();
+	E.peer.hook = big_login_rsp_hook;
+	CU_ASSERT_EQUAL(fenv_login(&E, NULL), ISDSC_LOGIN_FAILED);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_DATA_SEGMENT_TOO_LONG), 1);
+	CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INVALID_LOGIN_RESPONSE), 0);
+	fenv_teardown(&E);
+}
+
+/* RFC 7143 11.13.5: an undefined Status-Class, and class 0 with a
+ * detail, are invalid responses: event 11, ISDSC_LOGIN_FAILED, no 10. */
+static void
+test_login_event11_bad_status(void)
+{
+	static const uint8_t st[][2] = { { 0x00, 0x05 }, { 0x07, 0x00 } };
+	const struct fenv_event *ev;
+	const uint8_t *d;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+		SETUP();
+		E.peer.login_class = st[i][0];
+		E.peer.login_detail = st[i][1];
+		CU_ASSERT_EQUAL(fenv_login(&E, NULL), ISDSC_LOGIN_FAILED);
+		ev = fenv_event(&E, ISCSI_EV_INVALID_LOGIN_RESPONSE);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+		d = fenv_data(ev, &n);
+		CU_ASSERT_EQUAL(d[36], st[i][0]);
+		CU_ASSERT_EQUAL(d[37], st[i][1]);
+		CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_LOGIN_FAILED), 0);
+		fenv_teardown(&E);
+	}
+}
+
 /* Seed event 1: connection refused, address and port in the dump. */
 static void
 test_login_event1_refused(void)
@@ -465,6 +555,10 @@ static CU_TestInfo login_tests[] = {
 	{ "seed_event43_login_timeout", test_login_event43_timeout },
 	{ "seed_event59_dropped_in_login", test_login_event59_dropped },
 	{ "seed_event11_invalid_response", test_login_event11_invalid },
+	{ "rfc7143_11_13_5_bad_status_event11", test_login_event11_bad_status },
+	{ "rfc7143_6_3_login_mrdsl_event21", test_login_event21_login_mrdsl },
+	{ "rfc7143_6_2_repeated_authmethod_event11",
+	    test_login_repeated_authmethod },
 	{ "seed_event1_connect_refused", test_login_event1_refused },
 	{ "seed_event1_connect_timeout", test_login_connect_timeout },
 	CU_TEST_INFO_NULL

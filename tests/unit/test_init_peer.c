@@ -233,8 +233,13 @@ chap_answer(struct fpeer *f, const struct text_list *l, struct text_builder *b)
 		f->chap_offer = strdup(a->value);
 		text_builder_add(b, "CHAP_A", f->chap_a != NULL ? f->chap_a : "5");
 		text_builder_add(b, "CHAP_I", f->chap_i != NULL ? f->chap_i : "7");
-		text_builder_add(b, "CHAP_C", f->chap_c != NULL ? f->chap_c :
-		    "0x00112233445566778899aabbccddeeff");
+		if (text_builder_add(b, "CHAP_C", f->chap_c != NULL ?
+		    f->chap_c : "0x00112233445566778899aabbccddeeff") !=
+		    TEXT_OK) {
+			/* longer than a CHAP_C may be: sent anyway */
+			text_builder_add_raw(b, "CHAP_C=", 7);
+			text_builder_add_raw(b, f->chap_c, strlen(f->chap_c) + 1);
+		}
 		return true;
 	}
 	if (r == NULL)
@@ -281,7 +286,7 @@ on_login(struct fpeer *f, const struct pdu *p)
 		f->neg_init = true;
 	}
 	text_builder_init(&b, 0);
-	if (f->login_class != 0) {
+	if (f->login_class != 0 || f->login_detail != 0) {
 		if (f->redirect_to != NULL)
 			text_builder_add(&b, "TargetAddress", f->redirect_to);
 		login_rsp(f, p, &b, f->login_class, f->login_detail);

@@ -126,7 +126,8 @@ test_redirect(void)
 
 	start_with(y);
 	CU_ASSERT_EQUAL(login(NULL), ISCSI_LOGIN_STATUS_TARGET_MOVED_TEMPORARILY);
-	snprintf(want, sizeof(want), "%s,2",
+	/* RFC 7143 13.8: no portal group tag in a redirect */
+	snprintf(want, sizeof(want), "%s",
 	    netaddr_format(tsim_portal_addr(tgt, 1), a, sizeof(a)));
 	CU_ASSERT_STRING_EQUAL(tpeer_text_value(&pe.cur, "TargetAddress"), want);
 	tpeer_destroy(&pe);
@@ -201,6 +202,16 @@ test_negotiate_chap(void)
 	/* the peer checks the target's response: it must not match */
 	CU_ASSERT_EQUAL(chap_login("wrong_mutual_chap_r", true), 0x0201);
 	CU_ASSERT_TRUE(logged("odd", "wrong_mutual_chap_r"));
+	stop();
+	/* reflection: the peer's own CHAP_I / CHAP_C (77, 16 x 0x5c) come
+	 * back instead of CHAP_N / CHAP_R */
+	CU_ASSERT_EQUAL(chap_login("reflect_chap_c", true), 0x0201);
+	CU_ASSERT_PTR_NULL(tpeer_text_value(&pe.cur, "CHAP_R"));
+	CU_ASSERT_PTR_NULL(tpeer_text_value(&pe.cur, "CHAP_N"));
+	CU_ASSERT_STRING_EQUAL(tpeer_text_value(&pe.cur, "CHAP_I"), "77");
+	CU_ASSERT_STRING_EQUAL(tpeer_text_value(&pe.cur, "CHAP_C"),
+	    "0x5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c");
+	CU_ASSERT_TRUE(logged("odd", "reflect_chap_c"));
 	stop();
 	/* the peer goes on with CHAP regardless: only the key is missing */
 	chap_login("no_auth_method", false);
@@ -283,6 +294,16 @@ test_negotiate_operational(void)
 	start(r);
 	CU_ASSERT_EQUAL(login(NULL), 0);
 	CU_ASSERT_STRING_EQUAL(tpeer_key(&pe, "X-Vendor-Odd"), "yes");
+	stop();
+
+	/* add_key keeps the pair already there: two TargetPortalGroupTag */
+	neg_rules(r, sizeof(r), "add_key",
+	    ", key: TargetPortalGroupTag, value: \"77\"");
+	start(r);
+	login(NULL);
+	CU_ASSERT_STRING_EQUAL(tpeer_key(&pe, "TargetPortalGroupTag"), "1");
+	CU_ASSERT_TRUE(memmem(pe.rkeys.buf, pe.rkeys.len,
+	    "TargetPortalGroupTag=77", 24) != NULL);
 	stop();
 
 	neg_rules(r, sizeof(r), "remove_key", ", key: TargetPortalGroupTag");
