@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crc32c.h"
 #include "scsi.h"
 
 #define INQUIRY_MAX	8192		/* seed: "Maximum value is 8KB" */
@@ -365,15 +366,18 @@ cli_write_blocks(struct cli *c, int argc, char **argv)
 	if (rc == INI_ISDSC_OK)
 		rc = transfer(c, s, lun, lba, len / cap.block_size, cap.block_size,
 		    data, true, &r);
-	free(data);
 	if (rc != INI_ISDSC_OK)
 		sense_out(c, &r);
 	else if (c->json) {
 		json_kv_uint(c->j, "blocks", len / cap.block_size);
 		json_kv_uint(c->j, "bytes", len);
+		/* what was written, to compare with a read back (same:) */
+		json_key(c->j, "crc32c");
+		json_stringf(c->j, "0x%08x", crc32c(0, data, len));
 	} else
 		fprintf(c->out, "%zu blocks written (%zu bytes)\n",
 		    len / cap.block_size, len);
+	free(data);
 	return rc;
 }
 
@@ -412,15 +416,18 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 		}
 		fclose(f);
 	}
-	free(data);
 	if (rc != INI_ISDSC_OK)
 		sense_out(c, &r);
 	else if (c->json) {
 		json_kv_uint(c->j, "blocks", blocks);
 		json_kv_uint(c->j, "bytes", blocks * cap.block_size);
+		json_key(c->j, "crc32c");
+		json_stringf(c->j, "0x%08x",
+		    crc32c(0, data, blocks * cap.block_size));
 	} else
 		fprintf(c->out, "%llu blocks read (%llu bytes)\n",
 		    (unsigned long long)blocks,
 		    (unsigned long long)(blocks * cap.block_size));
+	free(data);
 	return rc;
 }
