@@ -371,7 +371,7 @@ cli_write_blocks(struct cli *c, int argc, char **argv)
 	else if (c->json) {
 		json_kv_uint(c->j, "blocks", len / cap.block_size);
 		json_kv_uint(c->j, "bytes", len);
-		/* what was written, to compare with a read back (same:) */
+		/* CRC32C of the data: a scenario compares it with a read */
 		json_key(c->j, "crc32c");
 		json_stringf(c->j, "0x%08x", crc32c(0, data, len));
 	} else
@@ -390,7 +390,7 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 	uint64_t lun, lba, blocks;
 	uint8_t *data;
 	FILE *f;
-	uint32_t rc;
+	uint32_t rc, crc = 0;
 
 	(void)argc;
 	if (!cli_parse_u64(argv[4], 1u << 21, &blocks) || blocks == 0)
@@ -406,6 +406,8 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 	    NULL)
 		return ISDSC_OUT_OF_RESOURCES;
 	rc = transfer(c, s, lun, lba, blocks, cap.block_size, data, false, &r);
+	if (rc == INI_ISDSC_OK)
+		crc = crc32c(0, data, blocks * cap.block_size);
 	if (rc == INI_ISDSC_OK) {
 		if ((f = fopen(argv[5], "wb")) == NULL ||
 		    fwrite(data, cap.block_size, blocks, f) != blocks) {
@@ -416,18 +418,17 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 		}
 		fclose(f);
 	}
+	free(data);
 	if (rc != INI_ISDSC_OK)
 		sense_out(c, &r);
 	else if (c->json) {
 		json_kv_uint(c->j, "blocks", blocks);
 		json_kv_uint(c->j, "bytes", blocks * cap.block_size);
 		json_key(c->j, "crc32c");
-		json_stringf(c->j, "0x%08x",
-		    crc32c(0, data, blocks * cap.block_size));
+		json_stringf(c->j, "0x%08x", crc);
 	} else
 		fprintf(c->out, "%llu blocks read (%llu bytes)\n",
 		    (unsigned long long)blocks,
 		    (unsigned long long)(blocks * cap.block_size));
-	free(data);
 	return rc;
 }

@@ -109,6 +109,11 @@ main(int argc, char **argv)
 		    a, sizeof(a)));
 	fflush(stdout);
 	rc = evloop_run(loop);
+	/* stopping: a second SIGTERM (the harness signals the process group
+	 * and the process) pending when evloop_free() unblocks it must not
+	 * kill us with status 143 */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
 	tsim_destroy(t);
 	evloop_free(loop);
 	if (flog != NULL)
