@@ -229,13 +229,20 @@ faults_tx(struct tconn *tc, struct pdu *p, struct pdu_digest_opts *d)
 {
 	struct faults *f = tc->t->faults;
 	enum fault_tx v = FAULT_TX_SEND;
+	bool nested;
 	size_t i;
 
-	if (f == NULL || f->busy)
+	if (f == NULL)
 		return FAULT_TX_SEND;
+	/* A PDU sent by another rule's action (a NOP-In ping, an Async, an
+	 * invalid PDU) may still get a wrong digest: corrupt_digest only
+	 * alters *d and cannot start anything, so it cannot recurse. */
+	nested = f->busy;
 	for (i = 0; i < f->nrules && v == FAULT_TX_SEND; i++) {
 		struct fault_state *st = &f->rules[i];
 
+		if (nested && st->r->a.type != FAULT_ACT_CORRUPT_DIGEST)
+			continue;
 		if (!faults_match_pdu(tc, st->r, FAULT_DIR_OUT, p) ||
 		    !faults_count(st))
 			continue;
@@ -243,7 +250,7 @@ faults_tx(struct tconn *tc, struct pdu *p, struct pdu_digest_opts *d)
 		fault_log(tc->t, st->r, tc, "out", p, NULL);
 		f->busy = true;
 		v = faults_act_tx(f, tc, st->r, p, d);
-		f->busy = false;
+		f->busy = nested;
 	}
 	return v;
 }

@@ -53,6 +53,14 @@ abort_task(struct tconn *tc, const struct pdu *p)
 	if (sn_lt(r->ref_cmdsn, r->cmdsn) &&
 	    sn_lt(r->ref_cmdsn, tc->sess->expcmdsn))
 		return TMF_RSP(COMPLETE);
+	/* 11.5.1 b): RefCmdSN is the first missing CmdSN (a lost command): "consider
+	 * the CmdSN as received", so the commands after it are not held */
+	if (sn_lt(r->ref_cmdsn, r->cmdsn) &&
+	    r->ref_cmdsn == tc->sess->expcmdsn) {
+		tc->sess->expcmdsn++;
+		tsession_drain(tc->sess);
+		return TMF_RSP(COMPLETE);
+	}
 	return TMF_RSP(TASK_NOT_FOUND);
 }
 

@@ -341,6 +341,26 @@ test_corrupt_digest(void)
 	CU_ASSERT_EQUAL(p->code, PDU_EHDIGEST);
 	CU_ASSERT_TRUE(logged("hd", "\"dir\":\"out\""));
 	stop();
+	/* a NOP-In sent by another rule (timer ping with data) still gets
+	 * the wrong digest; the other kinds of rule do not nest */
+	start("  - name: ping\n"
+	    "    match: { after: { event: ffp, ms: 5 } }\n"
+	    "    action: { type: nop_in, bytes: 16 }\n"
+	    "  - name: dd\n"
+	    "    match: { direction: out, opcode: nop_in }\n"
+	    "    action: { type: corrupt_digest, which: data }\n"
+	    "  - name: never\n"
+	    "    match: { direction: out, opcode: nop_in }\n"
+	    "    action: { type: drop }\n");
+	CU_ASSERT_EQUAL_FATAL(login(both_digests), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(p->p.opcode, PDU_OP_NOP_IN);
+	CU_ASSERT_EQUAL(p->p.data_len, 16);
+	CU_ASSERT_EQUAL(p->code, PDU_EDDIGEST);
+	CU_ASSERT_TRUE(logged("dd", "\"dir\":\"out\""));
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "dd"), 1);
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "never"), 0);
+	stop();
 }
 
 static void

@@ -359,6 +359,34 @@ test_tmf(void)
 	tpeer_send(&pe, &p);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe, TPEER_WAIT_MS));
 	CU_ASSERT_EQUAL(r->p.u.tmf_rsp.response, ISCSI_TMF_RESP_TASK_NOT_FOUND);
+	/* 11.5.1: a lost command (CmdSN never received, in the window, below
+	 * the TMF's): Function complete, and its CmdSN counts as received so
+	 * the TEST UNIT READY queued behind it runs */
+	{
+		uint32_t lost = pe.cmdsn++, tur, i;
+		bool rsp = false, tmf = false;
+
+		scsi_cdb_test_unit_ready(cdb);
+		tur = tpeer_cmd(&pe, cdb, 0, false, false, NULL, 0, true, 0);
+		p.itt = 0x5a0;
+		p.u.tmf_req.ref_task_tag = 0x4444;
+		p.u.tmf_req.cmdsn = pe.cmdsn;
+		p.u.tmf_req.ref_cmdsn = lost;
+		tpeer_send(&pe, &p);
+		for (i = 0; i < 2; i++) {
+			CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe,
+			    TPEER_WAIT_MS));
+			if (r->p.opcode == PDU_OP_TMF_RSP) {
+				CU_ASSERT_EQUAL(r->p.u.tmf_rsp.response,
+				    ISCSI_TMF_RESP_COMPLETE);
+				tmf = true;
+			} else if (r->p.opcode == PDU_OP_SCSI_RSP &&
+			    r->p.itt == tur)
+				rsp = true;
+		}
+		CU_ASSERT_TRUE(tmf);
+		CU_ASSERT_TRUE(rsp);
+	}
 	/* LUN 9 does not exist */
 	p.itt = 0x502;
 	p.lun = scsi_lun_encode(9);
