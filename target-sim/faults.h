@@ -129,6 +129,7 @@ struct fault_match {
 	int		 scsi_opcode;	/* CDB byte 0 of a SCSI Command, -1 */
 	uint32_t	 session;	/* session ordinal, 0: any */
 	uint32_t	 conn;		/* connection ordinal, 0: any */
+	char		 portal[64];	/* accepted on this portal, "" any */
 	int		 stage;		/* enum fault_stage */
 	char		 key[TEXT_KEY_MAX + 1];	/* key present, "" any */
 	uint32_t	 nth;		/* first matching occurrence that fires */

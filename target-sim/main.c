@@ -23,6 +23,7 @@ usage(FILE *f)
 	    "                        [--digest none|crc32c|both] [--cmdsn-window N]\n"
 	    "                        [--nop-interval MS] [--fault-log FILE] [-v]\n"
 	    "       iscsi-target-sim --scenario FILE [--fault-log FILE] [-v] [flags]\n"
+	    "                        [--portal-address NAME=ADDR:PORT ...]\n"
 	    "       iscsi-target-sim --help | --version\n"
 	    "\n"
 	    "  --listen    portal to listen on (repeatable); port 0 picks a free port\n"
@@ -33,6 +34,8 @@ usage(FILE *f)
 	    "  --digest    digests the target accepts (default both)\n"
 	    "  --scenario  YAML scenario: target, portals, fault rules\n"
 	    "              (docs/scenario-format.md)\n"
+	    "  --portal-address  listen on ADDR:PORT for the portal NAME instead\n"
+	    "              (repeatable)\n"
 	    "  --fault-log JSON line per fired fault rule\n");
 }
 

@@ -283,8 +283,8 @@ static int
 load_match(const struct yctx *c, const struct ynode *m, struct fault_match *fm)
 {
 	static const char *const allowed[] = { "direction", "opcode",
-		"scsi_opcode", "session", "connection", "stage", "nth", "count",
-		"key", "after", NULL };
+		"scsi_opcode", "session", "connection", "portal", "stage", "nth",
+		"count", "key", "after", NULL };
 	const struct ynode *n;
 	char s[64];
 	uint64_t v;
@@ -317,6 +317,8 @@ load_match(const struct yctx *c, const struct ynode *m, struct fault_match *fm)
 	if (yget_u64(c, m, "connection", 1, UINT32_MAX, &v) < 0)
 		return -1;
 	fm->conn = ymap_get(m, "connection") ? (uint32_t)v : 0;
+	if (scn_str(c, m, "portal", fm->portal, sizeof(fm->portal), false) < 0)
+		return -1;
 	if (scn_str(c, m, "stage", s, sizeof(s), false) < 0)
 		return -1;
 	if (ymap_get(m, "stage") != NULL &&
@@ -429,9 +431,14 @@ scn_load_rules(const struct yctx *c, const struct ynode *root,
 		return yerror(c, l->line, "out of memory");
 	cfg->rules = nr;
 	for (i = 0; i < l->n; i++) {
-		if (load_rule(c, l->items[i], cfg->nrules, &cfg->rules[cfg->nrules])
-		    != 0)
+		struct fault_rule *r = &cfg->rules[cfg->nrules];
+
+		if (load_rule(c, l->items[i], cfg->nrules, r) != 0)
 			return -1;
+		if (r->m.portal[0] != '\0' &&
+		    tsim_config_portal_by_name(cfg, r->m.portal) < 0)
+			return yerror(c, r->line, "rule '%s': no portal named '%s'",
+			    r->name, r->m.portal);
 		cfg->nrules++;
 	}
 	return 0;

@@ -143,6 +143,32 @@ test_redirect(void)
 	stop();
 }
 
+/* match: { portal: NAME }: only connections accepted on that portal */
+static void
+test_portal_match(void)
+{
+	static const char y[] =
+	    "target:\n"
+	    "  portals:\n"
+	    "    - { name: a, address: \"127.0.0.1:0\", tpgt: 1 }\n"
+	    "    - { name: b, address: \"127.0.0.1:0\", tpgt: 1 }\n"
+	    "  targets: [ { name: " TPEER_TARGET ", portals: [a, b], luns: [1M] } ]\n"
+	    "rules:\n"
+	    "  - name: refuse-b\n"
+	    "    match: { portal: b, count: 0 }\n"
+	    "    action: { type: login_status, status: 0x0300 }\n";
+
+	start_with(y);		/* on portal a */
+	CU_ASSERT_EQUAL(login(NULL), 0);
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "refuse-b"), 0);
+	tpeer_destroy(&pe);
+	CU_ASSERT_EQUAL_FATAL(tpeer_connect(&pe, loop, tgt, 1), 0);
+	CU_ASSERT_EQUAL(login(NULL), 0x0300);
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "refuse-b"), 1);
+	CU_ASSERT_TRUE(logged("refuse-b", "\"portal\":\"b\""));
+	stop();
+}
+
 /* ---- negotiation oddities ----------------------------------------------- */
 
 static void
@@ -599,6 +625,7 @@ test_invalid_pdus(void)
 static CU_TestInfo fault_tests[] = {
 	{ "seed004_login_status_any_nth", test_login_status },
 	{ "rfc7143_11_13_5_redirect_portal_and_invalid", test_redirect },
+	{ "match_portal_name", test_portal_match },
 	{ "negotiate_chap_oddities", test_negotiate_chap },
 	{ "negotiate_operational_oddities", test_negotiate_operational },
 	{ "rfc7143_11_2_corrupt_digests", test_corrupt_digest },
