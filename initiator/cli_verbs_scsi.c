@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crc32c.h"
 #include "scsi.h"
 
 #define INQUIRY_MAX	8192		/* seed: "Maximum value is 8KB" */
@@ -365,15 +366,18 @@ cli_write_blocks(struct cli *c, int argc, char **argv)
 	if (rc == INI_ISDSC_OK)
 		rc = transfer(c, s, lun, lba, len / cap.block_size, cap.block_size,
 		    data, true, &r);
-	free(data);
 	if (rc != INI_ISDSC_OK)
 		sense_out(c, &r);
 	else if (c->json) {
 		json_kv_uint(c->j, "blocks", len / cap.block_size);
 		json_kv_uint(c->j, "bytes", len);
+		/* CRC32C of the data: a scenario compares it with a read */
+		json_key(c->j, "crc32c");
+		json_stringf(c->j, "0x%08x", crc32c(0, data, len));
 	} else
 		fprintf(c->out, "%zu blocks written (%zu bytes)\n",
 		    len / cap.block_size, len);
+	free(data);
 	return rc;
 }
 
@@ -386,7 +390,7 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 	uint64_t lun, lba, blocks;
 	uint8_t *data;
 	FILE *f;
-	uint32_t rc;
+	uint32_t rc, crc = 0;
 
 	(void)argc;
 	if (!cli_parse_u64(argv[4], 1u << 21, &blocks) || blocks == 0)
@@ -402,6 +406,8 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 	    NULL)
 		return ISDSC_OUT_OF_RESOURCES;
 	rc = transfer(c, s, lun, lba, blocks, cap.block_size, data, false, &r);
+	if (rc == INI_ISDSC_OK)
+		crc = crc32c(0, data, blocks * cap.block_size);
 	if (rc == INI_ISDSC_OK) {
 		if ((f = fopen(argv[5], "wb")) == NULL ||
 		    fwrite(data, cap.block_size, blocks, f) != blocks) {
@@ -418,6 +424,8 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 	else if (c->json) {
 		json_kv_uint(c->j, "blocks", blocks);
 		json_kv_uint(c->j, "bytes", blocks * cap.block_size);
+		json_key(c->j, "crc32c");
+		json_stringf(c->j, "0x%08x", crc);
 	} else
 		fprintf(c->out, "%llu blocks read (%llu bytes)\n",
 		    (unsigned long long)blocks,
