@@ -112,6 +112,10 @@ main(int argc, char **argv)
 		    a, sizeof(a)));
 	fflush(stdout);
 	rc = evloop_run(loop);
+	/* stopping: a second SIGTERM/SIGINT must not turn a clean exit into
+	 * death by signal once the loop no longer watches them */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
 	tsim_destroy(t);
 	evloop_free(loop);
 	if (flog != NULL)
