@@ -125,7 +125,7 @@ static const char *const action_keys[] = { "type", "status", "class",
 	"detail", "portal", "address", "permanent", "kind", "key", "value",
 	"which", "reason", "how", "when", "ms", "event", "vcode", "param1",
 	"param2", "param3", "cid", "time2wait", "time2retain", "time", "drop",
-	"bytes", "opcode", "offset", NULL };
+	"bytes", "opcode", "offset", "response", NULL };
 
 static int
 kind_param(const struct yctx *c, const struct ynode *m, struct fault_action *a,
@@ -233,6 +233,15 @@ action_params(const struct yctx *c, const struct ynode *m,
 		return 0;
 	case FAULT_ACT_ASYNC:
 		return async_params(c, m, a);
+	case FAULT_ACT_LOGOUT_RESPONSE:
+		/* RFC 7143 11.15.1: 1 CID not found, 2 connection recovery is
+		 * not supported, 3 cleanup failed */
+		if (yget_u64(c, m, "response", 0, 255, &v) != 0)
+			return yerror(c, m->line, "logout_response needs "
+			    "'response' (0-255: 1 cid_not_found, 2 "
+			    "recovery_not_supported, 3 cleanup_failed)");
+		a->reason = (uint8_t)v;
+		return 0;
 	case FAULT_ACT_NOP_IN:
 		if (yget_u64(c, m, "bytes", 0, 16u << 20, &v) < 0)
 			return -1;
@@ -365,6 +374,12 @@ settle(const struct yctx *c, const struct ynode *m, struct fault_rule *r)
 			return yerror(c, m->line, "rule '%s': %s answers Login "
 			    "Requests only", r->name, fault_act_name(r->a.type));
 		r->m.opcode = PDU_OP_LOGIN_REQ;
+	}
+	if (r->a.type == FAULT_ACT_LOGOUT_RESPONSE) {
+		if (r->m.opcode >= 0 && r->m.opcode != PDU_OP_LOGOUT_RSP)
+			return yerror(c, m->line, "rule '%s': logout_response "
+			    "alters Logout Responses only", r->name);
+		r->m.opcode = PDU_OP_LOGOUT_RSP;
 	}
 	/* a redirect portal name is resolved when the rule fires */
 	return 0;

@@ -296,6 +296,11 @@ test_scenario_bad(void)
 	    "stage must be");
 	scn_bad(T0 "rules:\n  - match: { portal: zz }\n    action: { type: ignore }\n",
 	    "bad.yaml:5: rule 'rule1': no portal named 'zz'");
+	scn_bad(T0 "rules:\n  - action: { type: logout_response }\n",
+	    "logout_response needs 'response'");
+	scn_bad(T0 "rules:\n  - match: { opcode: nop_in }\n"
+	    "    action: { type: logout_response, response: 1 }\n",
+	    "alters Logout Responses only");
 	scn_bad("target:\n  settings: { keys: { NoSuchKey: 1 } }\n",
 	    "bad.yaml:2: unknown key 'NoSuchKey'");
 	scn_bad("target:\n  targets:\n    - name: iqn.2024-01.org.x:a\n"

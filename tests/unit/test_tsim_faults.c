@@ -421,6 +421,30 @@ test_drop(void)
 	stop();
 }
 
+/* RFC 7143 11.15.1: a Logout Response with another Response code */
+static void
+test_logout_response(void)
+{
+	const struct tpeer_pdu *p;
+	struct pdu l;
+
+	start("  - name: cleanup-failed\n"
+	    "    action: { type: logout_response, response: 3 }\n");
+	CU_ASSERT_EQUAL_FATAL(login(NULL), 0);
+	pdu_init(&l, PDU_OP_LOGOUT_REQ);
+	l.itt = 3;
+	l.immediate = true;
+	tpeer_send(&pe, &l);
+	p = tpeer_recv(&pe, TPEER_WAIT_MS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->p.opcode, PDU_OP_LOGOUT_RSP);
+	CU_ASSERT_EQUAL(p->p.u.logout_rsp.response, 3);
+	CU_ASSERT_EQUAL(p->p.itt, 3);
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "cleanup-failed"), 1);
+	CU_ASSERT_TRUE(logged("cleanup-failed", "\"pdu\":\"Logout Response\""));
+	stop();
+}
+
 /* ---- time: stall, delay, ignore ----------------------------------------- */
 
 static void
@@ -631,6 +655,7 @@ static CU_TestInfo fault_tests[] = {
 	{ "rfc7143_11_2_corrupt_digests", test_corrupt_digest },
 	{ "rfc7143_11_17_reject_with_header", test_reject },
 	{ "drop_fin_rst_login_transfer_logout", test_drop },
+	{ "rfc7143_11_15_1_logout_response_code", test_logout_response },
 	{ "stall_delay_ignore", test_stall_delay_ignore },
 	{ "rfc7143_11_9_async_events_nop_in", test_async },
 	{ "invalid_pdus", test_invalid_pdus },
