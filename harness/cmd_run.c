@@ -347,6 +347,14 @@ cmd_run(int argc, char **argv)
 				next++;
 				continue;
 			}
+			{
+				/* never take a previous run's verdict for this one */
+				char stale[1200];
+
+				snprintf(stale, sizeof(stale), "%s/%s/result.json",
+				    o.outdir, e->scn.name);
+				(void)unlink(stale);
+			}
 			pids[next] = fork();
 			if (pids[next] == 0)
 				child_run(&e->scn, &o);
@@ -398,7 +406,8 @@ cmd_run(int argc, char **argv)
 				if (e->result.status == RUN_FAIL ||
 				    e->result.status == RUN_ERROR)
 					fails++;
-				else if (!a.keep && e->result.status == RUN_PASS)
+				else if (!a.keep && (e->result.status == RUN_PASS ||
+				    e->result.status == RUN_SKIP))
 					rmtree(e->result.dir);
 				progress(tty, done, sel.n, fails, e->scn.name);
 			}

@@ -250,7 +250,7 @@ check_fields(const struct scn *s, const struct observation *o,
 static void
 check_gaps(const struct scn *s, const struct observation *o, struct verdicts *vs)
 {
-	char what[96];
+	char what[96], bounds[64];
 	size_t i, j, k;
 
 	for (i = 0; i < s->ngaps; i++) {
@@ -272,12 +272,17 @@ check_gaps(const struct scn *s, const struct observation *o, struct verdicts *vs
 		d = o->event_ms[k] - o->event_ms[j];
 		if (d < 0)
 			d += 86400000;	/* over midnight */
+		bounds[0] = '\0';
+		if (g->min_ms >= 0)
+			snprintf(bounds, sizeof(bounds), ">= %lld ms",
+			    (long long)g->min_ms);
+		if (g->max_ms >= 0)
+			snprintf(bounds + strlen(bounds), sizeof(bounds) -
+			    strlen(bounds), "%s<= %lld ms", bounds[0] ? ", " : "",
+			    (long long)g->max_ms);
 		verdicts_add(vs, (g->min_ms < 0 || d >= g->min_ms) &&
 		    (g->max_ms < 0 || d <= g->max_ms), what,
-		    "%lld ms (expected %s%lld%s%s%lld ms)", (long long)d,
-		    g->min_ms >= 0 ? ">= " : "", (long long)(g->min_ms >= 0 ? g->min_ms : 0),
-		    g->min_ms >= 0 && g->max_ms >= 0 ? ", " : "",
-		    g->max_ms >= 0 ? "<= " : "", (long long)(g->max_ms >= 0 ? g->max_ms : 0));
+		    "%lld ms (expected %s)", (long long)d, bounds);
 	}
 }
 

@@ -174,8 +174,11 @@ proc_stop(struct proc *p, int64_t grace_ms)
 {
 	if (p->pid <= 0 || proc_poll(p))
 		return;
-	kill(-p->pid, SIGTERM);		/* the whole process group */
-	kill(p->pid, SIGTERM);
+	/* the whole process group; the process alone when it has no group
+	 * of its own yet (a second SIGTERM could arrive after its clean exit
+	 * began, with the default action back: exit status 143) */
+	if (kill(-p->pid, SIGTERM) == -1)
+		kill(p->pid, SIGTERM);
 	if (proc_wait(p, grace_ms))
 		return;
 	kill(-p->pid, SIGKILL);

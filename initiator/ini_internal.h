@@ -191,6 +191,7 @@ struct ini_session {
 	/* portals: [0] the original, the rest for hopping */
 	struct netaddr		 portals[INI_MAX_ADDRS + 1];
 	size_t			 nportals, hop;
+	size_t			 home;	/* portal of the original login */
 	bool			 hopping;
 	unsigned		 attempts;
 	uint32_t		 last_isdsc;

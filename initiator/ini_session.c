@@ -292,6 +292,7 @@ s_logged_in(struct ini_session *s, uint32_t a)
 {
 	(void)a;
 	s->last_isdsc = INI_ISDSC_OK;
+	s->home = s->hop;	/* where recovery starts (seed "Portal Hopping") */
 	complete_login(s, INI_ISDSC_OK);
 	ini_tasks_flush(s);
 }
@@ -335,7 +336,9 @@ s_failed(struct ini_session *s, uint32_t a)
 	}
 	ini_tasks_reset(s);
 	s->attempts = 0;
-	s->hop = 0;
+	/* seed: "first ... the original target portal", the one the original
+	 * login used (which may not be the first: the login hops too) */
+	s->hop = s->home;
 	arm_time2wait(s);
 }
 

@@ -99,7 +99,14 @@ evloop_free(struct evloop *l)
 	if (l == NULL)
 		return;
 	if (l->sigfd.fd != -1) {
+		static const struct timespec zero = { 0, 0 };
+
 		close(l->sigfd.fd);
+		/* a watched signal that came again after the loop took the
+		 * first (SIGTERM sent to the process and to its group) belongs
+		 * to the loop: discard it rather than die of it on unblocking */
+		while (sigtimedwait(&l->sigmask, NULL, &zero) > 0)
+			;
 		sigprocmask(SIG_UNBLOCK, &l->sigmask, NULL);
 	}
 	close(l->epfd);

@@ -10,6 +10,8 @@
  *   --digest none|crc32c|both   what the target accepts
  *   --scenario FILE         load a scenario first (flags add to it)
  *   --fault-log FILE, -v, --cmdsn-window N, --nop-interval MS
+ *   --portal-address NAME=ADDR:PORT   moves portal NAME of the scenario
+ *                           (the harness's ns3 mode: the namespace's address)
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -57,6 +59,34 @@ add_listen(struct tsim_config *c, const char *arg, char *err, size_t errsz)
 		    "(at most %d)", arg, TSIM_MAX_PORTALS);
 	snprintf(p->addr, sizeof(p->addr), "%s", arg);
 	snprintf(p->name, sizeof(p->name), "portal%zu", c->nportals);
+	p->na = na;
+	return 0;
+}
+
+/* NAME=ADDR:PORT: the portal NAME (scenario or --listen "portalN") moves. */
+static int
+portal_address(struct tsim_config *c, const char *arg, char *err, size_t errsz)
+{
+	const char *eq = strchr(arg, '=');
+	char name[TSIM_LABEL_MAX + 1], why[128];
+	struct tsim_portal_cfg *p;
+	struct netaddr na;
+	int idx;
+
+	if (eq == NULL || eq == arg || (size_t)(eq - arg) > TSIM_LABEL_MAX)
+		return usage_err(err, errsz, "--portal-address '%s': expected "
+		    "NAME=ADDR:PORT", arg);
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	if ((idx = tsim_config_portal_by_name(c, name)) < 0)
+		return usage_err(err, errsz, "--portal-address '%s': no portal "
+		    "named '%s'", arg, name);
+	if (strlen(eq + 1) > TSIM_ADDR_MAX ||
+	    tsim_parse_listen(eq + 1, &na, why, sizeof(why)) != 0)
+		return usage_err(err, errsz, "--portal-address '%s': %s", arg,
+		    strlen(eq + 1) > TSIM_ADDR_MAX ? "address too long" : why);
+	p = &c->portals[idx];
+	snprintf(p->addr, sizeof(p->addr), "%s", eq + 1);
 	p->na = na;
 	return 0;
 }
@@ -126,7 +156,8 @@ parse_u32(const char *opt, const char *arg, uint32_t min, uint32_t max,
 
 static const char *const with_arg[] = { "--listen", "--target", "--lun",
 	"--chap", "--mutual-chap", "--alias", "--digest", "--scenario",
-	"--fault-log", "--cmdsn-window", "--nop-interval", NULL };
+	"--fault-log", "--cmdsn-window", "--nop-interval", "--portal-address",
+	NULL };
 
 static bool
 takes_arg(const char *opt)
@@ -206,6 +237,8 @@ one_flag(struct tsim_config *c, struct tsim_target_cfg **cur,
 	if (strcmp(opt, "--nop-interval") == 0)
 		return parse_u32(opt, arg, 0, 3600000, &c->nop_interval_ms, err,
 		    errsz);
+	if (strcmp(opt, "--portal-address") == 0)
+		return portal_address(c, arg, err, errsz);
 	if (strcmp(opt, "--scenario") == 0)
 		return 0;	/* loaded first */
 	return usage_err(err, errsz, "unknown option '%s'", opt);

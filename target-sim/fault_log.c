@@ -3,7 +3,8 @@
  * that a harness can tell the fault really happened, e.g.
  *
  * {"time_us":1204113,"rule":"reject-3rd-write","line":12,"action":"reject",
- *  "dir":"in","conn":1,"cid":0,"tsih":1,"opcode":1,"pdu":"SCSI Command",
+ *  "dir":"in","conn":1,"portal":"p1","cid":0,"tsih":1,"opcode":1,
+ *  "pdu":"SCSI Command",
  *  "itt":5,"cmdsn":7}
  *
  * With -v a short line goes to stderr as well.
@@ -83,6 +84,8 @@ fault_log(struct tsim *t, const struct fault_rule *r, struct tconn *tc,
 		json_kv_string(&j, "kind", kind);
 	json_kv_string(&j, "dir", dir);
 	json_kv_uint(&j, "conn", tc->id);
+	if (tc->portal != NULL)
+		json_kv_string(&j, "portal", tc->portal->cfg->name);
 	json_kv_uint(&j, "cid", tc->cid);
 	json_kv_uint(&j, "tsih", tc->sess != NULL ? tc->sess->tsih :
 	    tc->login != NULL ? tc->login->tsih : 0);

@@ -51,7 +51,9 @@
 	X(NOP_IN, "nop_in", FAULT_DIR_ALL,				\
 	    "send a NOP-In ping")					\
 	X(INVALID_PDU, "invalid_pdu", FAULT_DIR_ALL,			\
-	    "send an invalid PDU or make this one invalid")
+	    "send an invalid PDU or make this one invalid")		\
+	X(LOGOUT_RESPONSE, "logout_response", FAULT_DIR_OUT,		\
+	    "send the Logout Response with another Response code")
 
 enum fault_act {
 #define FAULT_ACT_ENUM(s, n, d, t) FAULT_ACT_##s,
@@ -131,6 +133,7 @@ struct fault_match {
 	int		 scsi_opcode;	/* CDB byte 0 of a SCSI Command, -1 */
 	uint32_t	 session;	/* session ordinal, 0: any */
 	uint32_t	 conn;		/* connection ordinal, 0: any */
+	char		 portal[64];	/* accepted on this portal, "" any */
 	int		 stage;		/* enum fault_stage */
 	char		 key[TEXT_KEY_MAX + 1];	/* key present, "" any */
 	uint32_t	 nth;		/* first matching occurrence that fires */
@@ -147,7 +150,7 @@ struct fault_action {
 	char		 portal[64];	/* redirect target portal name */
 	char		 address[TEXT_VALUE_MAX + 1];	/* literal TargetAddress */
 	bool		 header;	/* corrupt_digest: header, else data */
-	uint8_t		 reason;	/* reject */
+	uint8_t		 reason;	/* reject; logout_response: Response */
 	bool		 rst;		/* drop */
 	bool		 after;		/* drop after sending the PDU */
 	uint64_t	 ms;		/* stall, delay */

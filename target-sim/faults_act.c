@@ -349,6 +349,10 @@ faults_act_tx(struct faults *f, struct tconn *tc, const struct fault_rule *r,
 	case FAULT_ACT_INVALID_PDU:
 		alter_invalid(f, tc, a, p);
 		return FAULT_TX_SEND;
+	case FAULT_ACT_LOGOUT_RESPONSE:
+		if (p->opcode == PDU_OP_LOGOUT_RSP)
+			p->u.logout_rsp.response = a->reason;
+		return FAULT_TX_SEND;
 	default:
 		return FAULT_TX_SEND;
 	}

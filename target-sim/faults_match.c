@@ -162,6 +162,9 @@ faults_match_pdu(struct tconn *tc, const struct fault_rule *r, unsigned dir,
 		return false;
 	if (m->conn != 0 && m->conn != tc->id)
 		return false;
+	if (m->portal[0] != '\0' && (tc->portal == NULL ||
+	    strcmp(tc->portal->cfg->name, m->portal) != 0))
+		return false;
 	if (m->session != 0 && (tc->sess == NULL ||
 	    tc->sess->ordinal != m->session))
 		return false;

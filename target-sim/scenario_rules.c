@@ -125,7 +125,7 @@ static const char *const action_keys[] = { "type", "status", "class",
 	"detail", "portal", "address", "permanent", "kind", "key", "value",
 	"which", "reason", "how", "when", "ms", "event", "vcode", "param1",
 	"param2", "param3", "cid", "time2wait", "time2retain", "time", "drop",
-	"bytes", "opcode", "offset", NULL };
+	"bytes", "opcode", "offset", "response", NULL };
 
 static int
 kind_param(const struct yctx *c, const struct ynode *m, struct fault_action *a,
@@ -234,6 +234,15 @@ action_params(const struct yctx *c, const struct ynode *m,
 		return 0;
 	case FAULT_ACT_ASYNC:
 		return async_params(c, m, a);
+	case FAULT_ACT_LOGOUT_RESPONSE:
+		/* RFC 7143 11.15.1: 1 CID not found, 2 connection recovery is
+		 * not supported, 3 cleanup failed */
+		if (yget_u64(c, m, "response", 0, 255, &v) != 0)
+			return yerror(c, m->line, "logout_response needs "
+			    "'response' (0-255: 1 cid_not_found, 2 "
+			    "recovery_not_supported, 3 cleanup_failed)");
+		a->reason = (uint8_t)v;
+		return 0;
 	case FAULT_ACT_NOP_IN:
 		if (yget_u64(c, m, "bytes", 0, 16u << 20, &v) < 0)
 			return -1;
@@ -284,8 +293,8 @@ static int
 load_match(const struct yctx *c, const struct ynode *m, struct fault_match *fm)
 {
 	static const char *const allowed[] = { "direction", "opcode",
-		"scsi_opcode", "session", "connection", "stage", "nth", "count",
-		"key", "after", NULL };
+		"scsi_opcode", "session", "connection", "portal", "stage", "nth",
+		"count", "key", "after", NULL };
 	const struct ynode *n;
 	char s[64];
 	uint64_t v;
@@ -318,6 +327,8 @@ load_match(const struct yctx *c, const struct ynode *m, struct fault_match *fm)
 	if (yget_u64(c, m, "connection", 1, UINT32_MAX, &v) < 0)
 		return -1;
 	fm->conn = ymap_get(m, "connection") ? (uint32_t)v : 0;
+	if (scn_str(c, m, "portal", fm->portal, sizeof(fm->portal), false) < 0)
+		return -1;
 	if (scn_str(c, m, "stage", s, sizeof(s), false) < 0)
 		return -1;
 	if (ymap_get(m, "stage") != NULL &&
@@ -364,6 +375,12 @@ settle(const struct yctx *c, const struct ynode *m, struct fault_rule *r)
 			return yerror(c, m->line, "rule '%s': %s answers Login "
 			    "Requests only", r->name, fault_act_name(r->a.type));
 		r->m.opcode = PDU_OP_LOGIN_REQ;
+	}
+	if (r->a.type == FAULT_ACT_LOGOUT_RESPONSE) {
+		if (r->m.opcode >= 0 && r->m.opcode != PDU_OP_LOGOUT_RSP)
+			return yerror(c, m->line, "rule '%s': logout_response "
+			    "alters Logout Responses only", r->name);
+		r->m.opcode = PDU_OP_LOGOUT_RSP;
 	}
 	/* a redirect portal name is resolved when the rule fires */
 	return 0;
@@ -430,9 +447,14 @@ scn_load_rules(const struct yctx *c, const struct ynode *root,
 		return yerror(c, l->line, "out of memory");
 	cfg->rules = nr;
 	for (i = 0; i < l->n; i++) {
-		if (load_rule(c, l->items[i], cfg->nrules, &cfg->rules[cfg->nrules])
-		    != 0)
+		struct fault_rule *r = &cfg->rules[cfg->nrules];
+
+		if (load_rule(c, l->items[i], cfg->nrules, r) != 0)
 			return -1;
+		if (r->m.portal[0] != '\0' &&
+		    tsim_config_portal_by_name(cfg, r->m.portal) < 0)
+			return yerror(c, r->line, "rule '%s': no portal named '%s'",
+			    r->name, r->m.portal);
 		cfg->nrules++;
 	}
 	return 0;

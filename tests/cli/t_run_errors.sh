@@ -21,3 +21,12 @@ expect_out "broken.yaml:6:"
 # JUnit output names the failing file
 expect_exit 1 "$BIN/iscsi-bench" run --out "$tmp/runs" --junit "$tmp/j.xml" "$tmp/broken.yaml"
 grep -q '<error message=' "$tmp/j.xml" || fail "JUnit lacks the error"
+# a scenario that needs the ns-3 link is skipped on loopback with its reason,
+# and a result.json left by an earlier run is never taken for this one
+printf 'name: needs-link\ntarget: {portals: [{name: p1, address: "127.0.0.1:0"}], targets: [{name: "iqn.2026-11.org.x:a", portals: [p1], luns: [1M]}]}\ninitiator: {script: SessionList}\nnetwork: {faults: [{at: 1, action: down}]}\nexpect: {exit: 0}\n' > "$tmp/link.yaml"
+mkdir -p "$tmp/runs/needs-link"
+printf '{"name":"needs-link","status":"pass","reason":"stale","ms":1,"verdicts":[]}\n' > "$tmp/runs/needs-link/result.json"
+expect_exit 0 "$BIN/iscsi-bench" run --net loopback --out "$tmp/runs" "$tmp/link.yaml"
+expect_out "skip"
+expect_out "running with --net loopback"
+expect_out "1 skipped"

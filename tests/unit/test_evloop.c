@@ -198,7 +198,12 @@ test_signal(void)
 	CU_ASSERT_EQUAL(evloop_run(l), 0);
 	CU_ASSERT_EQUAL(got_signal, 1);
 	CU_ASSERT_TRUE(evtimer_armed(&guard));	/* the signal, not the guard */
+	/* the same signal again after the loop stopped (a harness sends
+	 * SIGTERM to the process and to its group): freeing the loop
+	 * discards it instead of delivering it with the default action */
+	raise(SIGUSR1);
 	evloop_free(l);
+	CU_ASSERT_EQUAL(got_signal, 1);		/* and we are still here */
 }
 
 static void

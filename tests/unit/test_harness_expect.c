@@ -281,9 +281,24 @@ test_fields_gaps_same(void)
 	CU_ASSERT_EQUAL(vs.failed, 0);
 	{
 		size_t k;
-		for (k = 0; k < vs.n; k++)
+		for (k = 0; k < vs.n; k++) {
 			if (!vs.v[k].pass)
 				fprintf(stderr, "\n  %s: %s\n", vs.v[k].what, vs.v[k].detail);
+			if (strstr(vs.v[k].what, "time from event") != NULL)
+				CU_ASSERT_STRING_EQUAL(vs.v[k].detail, "2500 ms "
+				    "(expected >= 2000 ms, <= 5000 ms)");
+		}
+	}
+	verdicts_free(&vs);
+	/* only a lower bound: said without a stray upper one */
+	s.gaps[0].max_ms = -1;
+	expect_evaluate(&s, &o, addrs, &vs);
+	{
+		size_t k;
+		for (k = 0; k < vs.n; k++)
+			if (strstr(vs.v[k].what, "time from event") != NULL)
+				CU_ASSERT_STRING_EQUAL(vs.v[k].detail, "2500 ms "
+				    "(expected >= 2000 ms)");
 	}
 	verdicts_free(&vs);
 	/* a gap too short (recovery before DefaultTime2Wait) fails */

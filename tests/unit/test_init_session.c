@@ -146,6 +146,45 @@ test_sess_portal_hopping(void)
 	fenv_teardown(&E);
 }
 
+/* Seed "Portal Hopping": the first login hopped from A (0x0300) to B; after a
+ * drop, recovery starts on B, the portal of the original login. */
+static void
+test_sess_hopping_starts_on_login_portal(void)
+{
+	struct fpeer b;
+	struct ini_portal po;
+	struct ini_login_req req;
+	struct ini_session *s = NULL;
+	struct ini_session_info i;
+	int a_accepts;
+
+	SETUP();
+	CU_ASSERT_EQUAL_FATAL(fpeer_start(&b, E.loop), 0);
+	E.peer.second_port = b.port;
+	fenv_node(&E);
+	memset(&po, 0, sizeof(po));
+	snprintf(po.host, sizeof(po.host), "127.0.0.1");
+	po.port = E.peer.port;
+	po.opts.has_time2wait = true;		/* Time2Wait 0 */
+	CU_ASSERT_EQUAL_FATAL(ini_portal_add(E.node, &po), INI_ISDSC_OK);
+	E.peer.login_class = 3;			/* A: target error */
+	memset(&req, 0, sizeof(req));
+	req.target = FAKE_IQN;
+	CU_ASSERT_EQUAL_FATAL(ini_login(E.node, &req, &s), INI_ISDSC_OK);
+	ini_session_get_info(s, &i);
+	CU_ASSERT_EQUAL(netaddr_port(&i.peer), b.port);
+	E.peer.login_class = 0;			/* A would accept now */
+	a_accepts = E.peer.accepts;
+	b.drop_after_cmds = b.cmds + 1;
+	CU_ASSERT_EQUAL(tur(s), INI_ISDSC_OK);
+	ini_session_get_info(s, &i);
+	CU_ASSERT_EQUAL(netaddr_port(&i.peer), b.port);
+	CU_ASSERT_EQUAL(E.peer.accepts, a_accepts);	/* A not tried */
+	CU_ASSERT_EQUAL(i.stats.reconnects, 1);
+	fpeer_stop(&b);
+	fenv_teardown(&E);
+}
+
 /* Seed event 48: no NOP-In for our NOP-Out; the link is treated as dead. */
 static void
 test_sess_nop_timeout(void)
@@ -256,6 +295,8 @@ static CU_TestInfo sess_tests[] = {
 	{ "rfc7143_6_3_5_erl0_reinstatement", test_sess_recovery },
 	{ "erl0_bounded_attempts", test_sess_recovery_exhausted },
 	{ "seed_portal_hopping_event114", test_sess_portal_hopping },
+	{ "seed_portal_hopping_starts_on_login_portal",
+	    test_sess_hopping_starts_on_login_portal },
 	{ "seed_event48_nop_timeout", test_sess_nop_timeout },
 	{ "rfc7143_11_9_async1_event32", test_sess_async_logout },
 	{ "rfc7143_11_9_async2_async4", test_sess_async_drop_renegotiate },

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "faults.h"
@@ -53,6 +54,49 @@ test_flags_good(void)
 	tsim_config_free(c);
 }
 
+/* --portal-address NAME=ADDR:PORT moves a named portal (harness ns3 mode). */
+static void
+test_flags_portal_address(void)
+{
+	struct tsim_config *c;
+	char err[256], path[] = "/tmp/tsim-portal-addr-XXXXXX", a[NETADDR_STRLEN];
+	static const char yaml[] = "target:\n  portals:\n"
+	    "    - { name: p1, address: \"127.0.0.1:0\" }\n"
+	    "    - { name: p2, address: \"127.0.0.1:0\", tpgt: 2 }\n"
+	    "  targets: [ { name: \"iqn.2024-01.org.x:a\", portals: [p1, p2], "
+	    "luns: [1M] } ]\n";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(yaml, f);
+	fclose(f);
+	CU_ASSERT_EQUAL(args(&c, err, sizeof(err), "--scenario", path,
+	    "--portal-address", "p2=10.77.0.3:3260", NULL), 0);
+	CU_ASSERT_EQUAL(c->nportals, 2);
+	CU_ASSERT_STRING_EQUAL(c->portals[0].addr, "127.0.0.1:0");
+	CU_ASSERT_STRING_EQUAL(c->portals[1].addr, "10.77.0.3:3260");
+	CU_ASSERT_STRING_EQUAL(netaddr_format(&c->portals[1].na, a, sizeof(a)),
+	    "10.77.0.3:3260");
+	CU_ASSERT_EQUAL(c->portals[1].tpgt, 2);		/* the rest stays */
+	tsim_config_free(c);
+	CU_ASSERT_EQUAL(args(&c, err, sizeof(err), "--scenario", path,
+	    "--portal-address", "p3=10.77.0.3:3260", NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no portal named 'p3'"));
+	tsim_config_free(c);
+	CU_ASSERT_EQUAL(args(&c, err, sizeof(err), "--scenario", path,
+	    "--portal-address", "p1=nowhere:1", NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--portal-address 'p1=nowhere:1'"));
+	tsim_config_free(c);
+	unlink(path);
+	/* --listen portals are portal1, portal2 ... */
+	CU_ASSERT_EQUAL(args(&c, err, sizeof(err), "--listen", "127.0.0.1:0",
+	    "--portal-address", "portal1=127.0.0.2:0", "--target",
+	    "iqn.2024-01.org.x:a", "--lun", "1M", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(c->portals[0].addr, "127.0.0.2:0");
+	tsim_config_free(c);
+}
+
 static void
 bad(const char *want, ...)
 {
@@ -98,6 +142,8 @@ test_flags_bad(void)
 	    "iqn.2024-01.org.x:a", "--lun", "1M", "--target",
 	    "iqn.2024-01.org.x:a", "--lun", "1M", NULL);
 	bad("needs an argument", "--listen", NULL);
+	bad("expected NAME=ADDR:PORT", "--listen", "127.0.0.1:0",
+	    "--portal-address", "127.0.0.1:0", NULL);
 	bad("must differ", "--listen", "127.0.0.1:0", "--chap",
 	    "u:secretsecret12", "--mutual-chap", "t:secretsecret12",
 	    "--target", "iqn.2024-01.org.x:a", "--lun", "1M", NULL);
@@ -248,6 +294,13 @@ test_scenario_bad(void)
 	    "is defined by RFC 7143");
 	scn_bad(T0 "rules:\n  - match: { stage: lunch }\n    action: { type: ignore }\n",
 	    "stage must be");
+	scn_bad(T0 "rules:\n  - match: { portal: zz }\n    action: { type: ignore }\n",
+	    "bad.yaml:5: rule 'rule1': no portal named 'zz'");
+	scn_bad(T0 "rules:\n  - action: { type: logout_response }\n",
+	    "logout_response needs 'response'");
+	scn_bad(T0 "rules:\n  - match: { opcode: nop_in }\n"
+	    "    action: { type: logout_response, response: 1 }\n",
+	    "alters Logout Responses only");
 	scn_bad("target:\n  settings: { keys: { NoSuchKey: 1 } }\n",
 	    "bad.yaml:2: unknown key 'NoSuchKey'");
 	scn_bad("target:\n  targets:\n    - name: iqn.2024-01.org.x:a\n"
@@ -270,6 +323,7 @@ test_scenario_file(void)
 static CU_TestInfo config_tests[] = {
 	{ "flags_groups_chap_digest", test_flags_good },
 	{ "flags_errors_exit2", test_flags_bad },
+	{ "flags_portal_address", test_flags_portal_address },
 	{ "scenario_every_section", test_scenario_good },
 	{ "scenario_errors_file_line", test_scenario_bad },
 	{ "scenario_missing_file", test_scenario_file },

@@ -144,6 +144,32 @@ test_redirect(void)
 	stop();
 }
 
+/* match: { portal: NAME }: only connections accepted on that portal */
+static void
+test_portal_match(void)
+{
+	static const char y[] =
+	    "target:\n"
+	    "  portals:\n"
+	    "    - { name: a, address: \"127.0.0.1:0\", tpgt: 1 }\n"
+	    "    - { name: b, address: \"127.0.0.1:0\", tpgt: 1 }\n"
+	    "  targets: [ { name: " TPEER_TARGET ", portals: [a, b], luns: [1M] } ]\n"
+	    "rules:\n"
+	    "  - name: refuse-b\n"
+	    "    match: { portal: b, count: 0 }\n"
+	    "    action: { type: login_status, status: 0x0300 }\n";
+
+	start_with(y);		/* on portal a */
+	CU_ASSERT_EQUAL(login(NULL), 0);
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "refuse-b"), 0);
+	tpeer_destroy(&pe);
+	CU_ASSERT_EQUAL_FATAL(tpeer_connect(&pe, loop, tgt, 1), 0);
+	CU_ASSERT_EQUAL(login(NULL), 0x0300);
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "refuse-b"), 1);
+	CU_ASSERT_TRUE(logged("refuse-b", "\"portal\":\"b\""));
+	stop();
+}
+
 /* ---- negotiation oddities ----------------------------------------------- */
 
 static void
@@ -436,6 +462,30 @@ test_drop(void)
 	stop();
 }
 
+/* RFC 7143 11.15.1: a Logout Response with another Response code */
+static void
+test_logout_response(void)
+{
+	const struct tpeer_pdu *p;
+	struct pdu l;
+
+	start("  - name: cleanup-failed\n"
+	    "    action: { type: logout_response, response: 3 }\n");
+	CU_ASSERT_EQUAL_FATAL(login(NULL), 0);
+	pdu_init(&l, PDU_OP_LOGOUT_REQ);
+	l.itt = 3;
+	l.immediate = true;
+	tpeer_send(&pe, &l);
+	p = tpeer_recv(&pe, TPEER_WAIT_MS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->p.opcode, PDU_OP_LOGOUT_RSP);
+	CU_ASSERT_EQUAL(p->p.u.logout_rsp.response, 3);
+	CU_ASSERT_EQUAL(p->p.itt, 3);
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "cleanup-failed"), 1);
+	CU_ASSERT_TRUE(logged("cleanup-failed", "\"pdu\":\"Logout Response\""));
+	stop();
+}
+
 /* ---- time: stall, delay, ignore ----------------------------------------- */
 
 static void
@@ -640,11 +690,13 @@ test_invalid_pdus(void)
 static CU_TestInfo fault_tests[] = {
 	{ "seed004_login_status_any_nth", test_login_status },
 	{ "rfc7143_11_13_5_redirect_portal_and_invalid", test_redirect },
+	{ "match_portal_name", test_portal_match },
 	{ "negotiate_chap_oddities", test_negotiate_chap },
 	{ "negotiate_operational_oddities", test_negotiate_operational },
 	{ "rfc7143_11_2_corrupt_digests", test_corrupt_digest },
 	{ "rfc7143_11_17_reject_with_header", test_reject },
 	{ "drop_fin_rst_login_transfer_logout", test_drop },
+	{ "rfc7143_11_15_1_logout_response_code", test_logout_response },
 	{ "stall_delay_ignore", test_stall_delay_ignore },
 	{ "rfc7143_11_9_async_events_nop_in", test_async },
 	{ "invalid_pdus", test_invalid_pdus },
