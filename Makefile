@@ -67,7 +67,7 @@ PROGS := $(BIN)/iscsi-bench $(BIN)/iscsi-target-sim $(BIN)/iscsi-initiator
 TESTS := $(BIN)/unit-tests
 BENCHES := $(patsubst bench/%.c,$(BIN)/%,$(BENCH_SRC))
 
-.PHONY: all test unit clitest bench fuzz deps demo clean
+.PHONY: all test unit clitest suite bench fuzz deps demo clean
 all: $(PROGS) $(TESTS) $(BENCHES)
 
 ifeq ($(V),1)
@@ -133,7 +133,16 @@ unit: deps-quiet $(TESTS)
 clitest: deps-quiet $(PROGS)
 	BIN=$(BIN) tests/cli/run-all.sh
 
+# The scenario suite: NET=ns3 (or auto) runs it over the ns-3 link (root).
+NET ?= loopback
+suite: deps-quiet $(PROGS)
+	@mkdir -p $(BUILD)/test-results
+	$(BIN)/iscsi-bench run -j 2 --net $(NET) --junit $(BUILD)/test-results/suite.xml \
+	    --html $(BUILD)/report scenarios
+
+# the suite runs after the other tests, not beside them: it measures time
 test: unit clitest
+	@$(MAKE) --no-print-directory suite
 
 # ---- benchmarks, fuzzing, deps, demo ----------------------------------------
 bench: deps-quiet $(BENCHES) $(PROGS)
