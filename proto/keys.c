@@ -433,7 +433,10 @@ keys_check_session(const struct keys_local *l, const struct keys_params *p,
 		finding_add(out, max, &n, KEYS_CHK_DATA_DIGEST_REQUIRED, 0, 0);
 	if (p->s.session_type == KEYS_SESSION_DISCOVERY)
 		return n;	/* the rest is Irrelevant there (13.13-13.19) */
-	if (p->s.max_burst_length < p->s.first_burst_length)
+	/* 13.14: FirstBurstLength is Irrelevant when InitialR2T=Yes and
+	 * ImmediateData=No (no unsolicited data): no order to keep then */
+	if (p->s.max_burst_length < p->s.first_burst_length &&
+	    !(p->s.initial_r2t && !p->s.immediate_data))
 		finding_add(out, max, &n, KEYS_CHK_BURST_ORDER,
 		    p->s.first_burst_length, p->s.max_burst_length);
 	if (wants_yes(l, KEYS_DATA_PDU_IN_ORDER) && !p->s.data_pdu_in_order)

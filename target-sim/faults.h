@@ -51,7 +51,10 @@
 	X(NOP_IN, "nop_in", FAULT_DIR_ALL,				\
 	    "send a NOP-In ping")					\
 	X(INVALID_PDU, "invalid_pdu", FAULT_DIR_ALL,			\
-	    "send an invalid PDU or make this one invalid")
+	    "send an invalid PDU or make this one invalid")		\
+	X(OBSERVE, "observe", FAULT_DIR_ALL,				\
+	    "change nothing: the rule only records that the PDU or moment "\
+	    "happened (a witness for faults_fired)")
 
 enum fault_act {
 #define FAULT_ACT_ENUM(s, n, d, t) FAULT_ACT_##s,
