@@ -13,6 +13,10 @@
 #include "ini_internal.h"
 #include "log.h"
 
+/* RFC 7143 11.2.1.2: 0x00-0x1f are initiator opcodes (a target never
+ * sends them), 0x20-0x3f target opcodes. */
+#define INI_OPCODE_FROM_INITIATOR(op)	(((op) & 0x20) == 0)
+
 static void	nop_tick(struct evloop *, void *);
 static void	nop_expired(struct evloop *, void *);
 static void	logout_expired(struct evloop *, void *);
@@ -299,10 +303,12 @@ rx_error(struct ini_conn *c, const struct pdu *p, const struct pdu_error *e)
 		s->stats.format_errors++;
 		return false;
 	default:
-		/* an R2T with an illegal field is event 28, the rest 23 */
+		/* an R2T with an illegal field is event 28, an initiator
+		 * opcode 24 (whatever its fields), the rest 23 */
 		ini_ev_pdu(n, s, c, p->opcode == PDU_OP_R2T &&
 		    pdu_status_class(e->code) == PDU_CLASS_FIELD ?
-		    ISCSI_EV_INVALID_R2T : ISCSI_EV_INVALID_PDU, 0, p, false);
+		    ISCSI_EV_INVALID_R2T : INI_OPCODE_FROM_INITIATOR(p->opcode) ?
+		    ISCSI_EV_INVALID_OPCODE : ISCSI_EV_INVALID_PDU, 0, p, false);
 		s->stats.format_errors++;
 		ini_conn_drop(c, true);
 		break;
@@ -367,9 +373,11 @@ ini_ffp_on_pdu(struct ini_conn *c, const struct pdu *p,
 		on_reject(c, p);
 		break;
 	default:
-		/* a Login Response or an initiator opcode: not valid here */
-		ini_ev_pdu(c->sess->node, c->sess, c, ISCSI_EV_INVALID_PDU, 0, p,
-		    false);
+		/* an initiator opcode (event 24, docs/initiator.md) or a Login
+		 * Response (event 23): not valid here */
+		ini_ev_pdu(c->sess->node, c->sess, c,
+		    INI_OPCODE_FROM_INITIATOR(p->opcode) ?
+		    ISCSI_EV_INVALID_OPCODE : ISCSI_EV_INVALID_PDU, 0, p, false);
 		c->sess->stats.format_errors++;
 		ini_conn_drop(c, true);
 		break;

@@ -53,7 +53,10 @@
 	X(INVALID_PDU, "invalid_pdu", FAULT_DIR_ALL,			\
 	    "send an invalid PDU or make this one invalid")		\
 	X(LOGOUT_RESPONSE, "logout_response", FAULT_DIR_OUT,		\
-	    "send the Logout Response with another Response code")
+	    "send the Logout Response with another Response code")	\
+	X(OBSERVE, "observe", FAULT_DIR_ALL,				\
+	    "change nothing: the rule only records that the PDU or moment "\
+	    "happened (a witness for faults_fired)")
 
 enum fault_act {
 #define FAULT_ACT_ENUM(s, n, d, t) FAULT_ACT_##s,

@@ -475,6 +475,41 @@ test_ffp_event24_opcode(void)
 	fenv_teardown(&E);
 }
 
+/* docs/initiator.md event 24: an initiator opcode received (a Data-Out
+ * and a SCSI Command with a reserved ITT, i.e. also an invalid field) is
+ * event 24, not 23; the session recovers. */
+static void
+test_ffp_event24_initiator_opcode(void)
+{
+	static const uint8_t ops[] = { PDU_OP_DATA_OUT, PDU_OP_SCSI_CMD };
+	struct ini_session *s = NULL;
+	const struct fenv_event *ev;
+	uint8_t bhs[PDU_BHS_LEN];
+	const uint8_t *d;
+	size_t i, n;
+
+	SETUP();
+	CU_ASSERT_EQUAL_FATAL(fenv_login(&E, &s), INI_ISDSC_OK);
+	for (i = 0; i < sizeof(ops); i++) {
+		memset(bhs, 0, sizeof(bhs));
+		bhs[0] = ops[i];
+		bhs[1] = 0x80;
+		memset(bhs + 16, 0xff, 4);	/* ITT 0xffffffff */
+		iconn_send_raw(&E.peer.c, bhs, sizeof(bhs));
+		CU_ASSERT_EQUAL(ini_wait_event(E.node, ISCSI_EV_RECONNECTED,
+		    5000), INI_ISDSC_OK);
+		CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INVALID_OPCODE), i + 1);
+		CU_ASSERT_EQUAL(fenv_count(&E, ISCSI_EV_INVALID_PDU), 0);
+	}
+	ev = fenv_event(&E, ISCSI_EV_INVALID_OPCODE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+	d = fenv_data(ev, &n);
+	CU_ASSERT_EQUAL(n, PDU_BHS_LEN);
+	CU_ASSERT_EQUAL(d[0], PDU_OP_SCSI_CMD);	/* the last one */
+	CU_ASSERT_EQUAL(tur(s), INI_ISDSC_OK);
+	fenv_teardown(&E);
+}
+
 static bool
 ou_hook(struct fpeer *f, const struct pdu *p)
 {
@@ -578,6 +613,7 @@ static CU_TestInfo ffp_tests[] = {
 	{ "seed_event28_invalid_r2t", test_ffp_event28_r2t },
 	{ "seed_events9_49_39_timeouts", test_ffp_scsi_timeout_tmf },
 	{ "seed_event24_invalid_opcode", test_ffp_event24_opcode },
+	{ "seed_event24_initiator_opcode", test_ffp_event24_initiator_opcode },
 	{ "seed_events21_23_format", test_ffp_events_21_23 },
 	{ "seed_event28_r2t_field", test_ffp_event28_field },
 	CU_TEST_INFO_NULL

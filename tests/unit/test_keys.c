@@ -529,14 +529,15 @@ test_check_session(void)
 	CU_ASSERT_EQUAL(f[0].code, KEYS_CHK_BURST_ORDER);
 	CU_ASSERT(f[0].a == 65536 && f[0].b == 16384);
 	CU_ASSERT_EQUAL(f[1].code, KEYS_CHK_DATA_SEQUENCE_ORDER);
-	/* 13.14: FirstBurstLength Irrelevant (InitialR2T=Yes, ImmediateData=No):
-	 * a target answering Irrelevant leaves our offer; no event 4 */
+	/* 13.14: FirstBurstLength Irrelevant with InitialR2T=Yes and
+	 * ImmediateData=No: no event 4 whatever it holds */
 	p.s.initial_r2t = true;
 	p.s.immediate_data = false;
 	CU_ASSERT_EQUAL(keys_check_session(&l, &p, f, 4), 1);
 	CU_ASSERT_EQUAL(f[0].code, KEYS_CHK_DATA_SEQUENCE_ORDER);
-	p.s.immediate_data = true;		/* unsolicited data again */
+	p.s.immediate_data = true;
 	CU_ASSERT_EQUAL(keys_check_session(&l, &p, f, 4), 2);
+	p.s.initial_r2t = false;
 	/* equal lengths are fine (RFC 7143 13.14: FBL must not exceed MBL) */
 	p.s.max_burst_length = 65536;
 	l.value[KEYS_DATA_SEQUENCE_IN_ORDER] = "No";

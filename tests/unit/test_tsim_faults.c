@@ -687,7 +687,36 @@ test_invalid_pdus(void)
 	stop();
 }
 
+/* observe: fires (fault log, count) and changes nothing, in order */
+static void
+test_observe(void)
+{
+	const struct tpeer_pdu *p;
+
+	start("  - name: seen-out\n"
+	    "    match: { direction: out, opcode: nop_in }\n"
+	    "    action: { type: observe }\n"
+	    "  - name: seen-in\n"
+	    "    match: { direction: in, opcode: nop_out, nth: 2 }\n"
+	    "    action: { type: observe }\n");
+	CU_ASSERT_EQUAL_FATAL(login(both_digests), 0);
+	tpeer_nop(&pe, "one", 3);
+	tpeer_nop(&pe, "two", 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(p->code, PDU_OK);
+	CU_ASSERT_EQUAL(p->p.data_len, 3);
+	CU_ASSERT_EQUAL(memcmp(p->data, "one", 3), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(p->code, PDU_OK);
+	CU_ASSERT_EQUAL(memcmp(p->data, "two", 3), 0);
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "seen-out"), 1);
+	CU_ASSERT_EQUAL(tsim_rule_fired(tgt, "seen-in"), 1);
+	CU_ASSERT_TRUE(logged("seen-out", "\"action\":\"observe\""));
+	stop();
+}
+
 static CU_TestInfo fault_tests[] = {
+	{ "observe_changes_nothing", test_observe },
 	{ "seed004_login_status_any_nth", test_login_status },
 	{ "rfc7143_11_13_5_redirect_portal_and_invalid", test_redirect },
 	{ "match_portal_name", test_portal_match },
