@@ -4,6 +4,10 @@
  *   - name: reject-third-write
  *     match:  { direction: in, opcode: scsi_cmd, scsi_opcode: 0x2a, nth: 3 }
  *     action: { type: reject, reason: protocol_error }
+ *
+ * match: { portal: NAME } limits a rule to connections accepted on that
+ * portal (portal hopping); action: { type: logout_response, response: N }
+ * sends the Logout Response with Response N (RFC 7143 11.15.1).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -20,7 +20,10 @@ expect_out "expected NAME=ADDR:PORT"
     >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 i=0
-while [ "$(grep -c '^listening ' "$tmp/out" 2>/dev/null)" -lt 2 ] && [ $i -lt 50 ]; do
+while :; do
+	n=$(grep -c '^listening ' "$tmp/out" 2>/dev/null); n=${n:-0}
+	[ "$n" -ge 2 ] && break
+	[ $i -ge 100 ] && fail "target-sim did not report 2 portals: $(cat "$tmp/out" "$tmp/err")"
 	sleep 0.1; i=$((i+1))
 done
 kill "$pid" 2>/dev/null
