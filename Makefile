@@ -133,8 +133,10 @@ unit: deps-quiet $(TESTS)
 clitest: deps-quiet $(PROGS)
 	BIN=$(BIN) tests/cli/run-all.sh
 
-# The scenario suite: NET=ns3 (or auto) runs it over the ns-3 link (root).
-NET ?= loopback
+# The scenario suite.  NET=auto (default) runs it over the ns-3 link when it
+# can (root, ns-3, /dev/net/tun) and on loopback otherwise (the link-fault
+# scenarios are then skipped, with the reason); NET=loopback or NET=ns3 force.
+NET ?= auto
 suite: deps-quiet $(PROGS)
 	@mkdir -p $(BUILD)/test-results
 	$(BIN)/iscsi-bench run -j 2 --net $(NET) --junit $(BUILD)/test-results/suite.xml \
