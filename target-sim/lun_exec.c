@@ -7,42 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "lun_impl.h"
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-be64(const uint8_t *p)
-{
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-put_be64(uint8_t *p, uint64_t v)
-{
-	put_be32(p, (uint32_t)(v >> 32));
-	put_be32(p + 4, (uint32_t)v);
-}
 
 /* ---- results ----------------------------------------------------------- */
 
@@ -117,8 +83,8 @@ info_rw(struct lun_cdb_info *ci, const uint8_t *cdb, enum lun_dir dir, int is16)
 	ci->dir = dir;
 	ci->media = 1;
 	ci->fua = (cdb[1] & SCSI_CDB_FUA) != 0;
-	ci->lba = is16 ? be64(cdb + 2) : be32(cdb + 2);
-	ci->nblocks = is16 ? be32(cdb + 10) : be16(cdb + 7);
+	ci->lba = is16 ? get_be64(cdb + 2) : get_be32(cdb + 2);
+	ci->nblocks = is16 ? get_be32(cdb + 10) : get_be16(cdb + 7);
 	ci->xfer_len = (uint64_t)ci->nblocks * LUN_BLOCK_SIZE;
 }
 
@@ -138,8 +104,8 @@ lun_cdb_info(const uint8_t *cdb, size_t cdb_len, struct lun_cdb_info *ci)
 	case SCSI_OP_RELEASE6:
 		break;
 	case SCSI_OP_SYNCHRONIZE_CACHE10:
-		ci->lba = be32(cdb + 2);
-		ci->nblocks = be16(cdb + 7);
+		ci->lba = get_be32(cdb + 2);
+		ci->nblocks = get_be16(cdb + 7);
 		break;
 	case SCSI_OP_REQUEST_SENSE:
 	case SCSI_OP_MODE_SENSE6:
@@ -148,12 +114,12 @@ lun_cdb_info(const uint8_t *cdb, size_t cdb_len, struct lun_cdb_info *ci)
 		break;
 	case SCSI_OP_INQUIRY:
 		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = be16(cdb + 3);
+		ci->xfer_len = get_be16(cdb + 3);
 		break;
 	case SCSI_OP_MODE_SENSE10:
 	case SCSI_OP_PERSISTENT_RESERVE_IN:
 		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = be16(cdb + 7);
+		ci->xfer_len = get_be16(cdb + 7);
 		break;
 	case SCSI_OP_READ_CAPACITY10:
 		ci->dir = LUN_DIR_IN;
@@ -161,15 +127,15 @@ lun_cdb_info(const uint8_t *cdb, size_t cdb_len, struct lun_cdb_info *ci)
 		break;
 	case SCSI_OP_SERVICE_ACTION_IN16:
 		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = be32(cdb + 10);
+		ci->xfer_len = get_be32(cdb + 10);
 		break;
 	case SCSI_OP_REPORT_LUNS:
 		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = be32(cdb + 6);
+		ci->xfer_len = get_be32(cdb + 6);
 		break;
 	case SCSI_OP_PERSISTENT_RESERVE_OUT:
 		ci->dir = LUN_DIR_OUT;
-		ci->xfer_len = be32(cdb + 5);
+		ci->xfer_len = get_be32(cdb + 5);
 		break;
 	case SCSI_OP_READ10:
 		info_rw(ci, cdb, LUN_DIR_IN, 0);
@@ -297,7 +263,7 @@ cmd_read_capacity10(struct lun_ctx *c)
 	uint8_t buf[8];
 	uint64_t last = c->lun->nblocks - 1;
 
-	if (!(c->cdb[8] & 1) && be32(c->cdb + 2) != 0)
+	if (!(c->cdb[8] & 1) && get_be32(c->cdb + 2) != 0)
 		return lun_fail_field(c->res, SCSI_ASC_INVALID_FIELD_IN_CDB, 1, 2, -1);
 	put_be32(buf, last > 0xfffffffeULL ? 0xffffffffU : (uint32_t)last);
 	put_be32(buf + 4, LUN_BLOCK_SIZE);
@@ -315,7 +281,7 @@ cmd_service_action_in16(struct lun_ctx *c)
 	memset(buf, 0, sizeof(buf));
 	put_be64(buf, c->lun->nblocks - 1);
 	put_be32(buf + 8, LUN_BLOCK_SIZE);
-	return lun_reply(c, buf, sizeof(buf), be32(c->cdb + 10));
+	return lun_reply(c, buf, sizeof(buf), get_be32(c->cdb + 10));
 }
 
 /* ---- command table ----------------------------------------------------- */

@@ -14,42 +14,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "lun_impl.h"
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-be64(const uint8_t *p)
-{
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-put_be64(uint8_t *p, uint64_t v)
-{
-	put_be32(p, (uint32_t)(v >> 32));
-	put_be32(p + 4, (uint32_t)v);
-}
 
 /* ---- pending sense ----------------------------------------------------- */
 
@@ -289,7 +255,7 @@ lun_pr_in(struct lun_ctx *c)
 {
 	struct lun *l = c->lun;
 	uint8_t buf[8 + 8 * LUN_MAX_REGISTRATIONS];
-	uint16_t alloc = be16(c->cdb + 7);
+	uint16_t alloc = get_be16(c->cdb + 7);
 	size_t len = 8, i;
 	struct lun_reg *h;
 
@@ -463,7 +429,7 @@ lun_pr_out(struct lun_ctx *c)
 {
 	struct pr_out o;
 	const uint8_t *p = c->data_out;
-	uint32_t plen = be32(c->cdb + 5);
+	uint32_t plen = get_be32(c->cdb + 5);
 
 	memset(&o, 0, sizeof(o));
 	o.sa = c->cdb[1] & 0x1f;
@@ -475,8 +441,8 @@ lun_pr_out(struct lun_ctx *c)
 		return lun_fail(c->res, SCSI_SENSE_ILLEGAL_REQUEST,
 		    SCSI_ASC_PARAMETER_LIST_LENGTH_ERROR);
 	c->res->data_out_used = SCSI_PR_OUT_PARAM_LEN;
-	o.key = be64(p);
-	o.sa_key = be64(p + 8);
+	o.key = get_be64(p);
+	o.sa_key = get_be64(p + 8);
 	if (p[20] & SCSI_PR_SPEC_I_PT)
 		return lun_fail_field(c->res, SCSI_ASC_INVALID_FIELD_IN_PARAMETER_LIST,
 		    0, 20, 3);

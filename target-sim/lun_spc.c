@@ -6,39 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "lun_impl.h"
 
 #define STD_INQUIRY_LEN		96
 #define VPD_MAX			1024
-
-static void
-put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 /* Space-padded ASCII field (SPC-4 4.4.1). */
 static void
@@ -305,7 +277,7 @@ lun_spc_mode_sense(struct lun_ctx *c)
 		buf[3] = (uint8_t)((l->readonly ? 0x80 : 0) | 0x10);
 		buf[4] = llbaa && bdlen ? 0x01 : 0;
 		put_be16(buf + 6, (uint16_t)bdlen);
-		return lun_reply(c, buf, off, be16(c->cdb + 7));
+		return lun_reply(c, buf, off, get_be16(c->cdb + 7));
 	}
 	buf[0] = (uint8_t)(off - 1);
 	buf[2] = (uint8_t)((l->readonly ? 0x80 : 0) | 0x10);
@@ -322,7 +294,7 @@ lun_spc_mode_sense(struct lun_ctx *c)
 int
 lun_spc_lun_list_reply(struct lun_ctx *c, const uint16_t *ids, size_t n)
 {
-	uint64_t alloc = be32(c->cdb + 6), total;
+	uint64_t alloc = get_be32(c->cdb + 6), total;
 	uint32_t limit;
 	uint8_t hdr[8];
 	size_t i, have;
