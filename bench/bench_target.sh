@@ -61,8 +61,8 @@ SIM_PORT=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/sim.out" |
 
 # ---- tgtd: its own control port and portal --------------------------------
 port_busy() { ss -ltn 2>/dev/null | grep -q "127.0.0.1:$1 \|\*:$1 \|0.0.0.0:$1 "; }
-CP=$((20000 + $$ % 20000))
-while port_busy $CP || port_busy $((CP + 1)); do CP=$((CP + 2)); done
+CP=$((20000 + $$ % 12000))	# tgtd takes control ports up to 32767
+while [ $CP -lt 32766 ] && { port_busy $CP || port_busy $((CP + 1)); }; do CP=$((CP + 2)); done
 TGT_PORT=$((CP + 1))
 truncate -s $LUNSIZE "$WORK/tgt.img"
 tgtd -f -C $CP --iscsi portal=127.0.0.1:$TGT_PORT >"$WORK/tgtd.log" 2>&1 &
