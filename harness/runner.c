@@ -152,31 +152,80 @@ write_file(const char *path, const char *text)
 	return fclose(f);
 }
 
+/* Names of the fault rules logged in path since *off (a JSON line each). */
+static void
+poll_fired(const char *path, long *off, const struct scn *s, int64_t now,
+    int64_t *trig)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048];
+	size_t i;
+
+	if (f == NULL)
+		return;
+	if (fseek(f, *off, SEEK_SET) == 0)
+		while (fgets(line, sizeof(line), f) != NULL) {
+			size_t l = strlen(line);
+
+			if (l == 0 || line[l - 1] != '\n')
+				break;		/* partial line: read it next time */
+			*off += (long)l;
+			for (i = 0; i < s->nfaults; i++) {
+				char want[96];
+
+				if (s->faults[i].on_rule[0] == '\0' || trig[i] >= 0)
+					continue;
+				snprintf(want, sizeof(want), "\"rule\":\"%s\"",
+				    s->faults[i].on_rule);
+				if (strstr(line, want) != NULL)
+					trig[i] = now;
+			}
+		}
+	fclose(f);
+}
+
 /*
- * Apply the scenario's link faults at their times (seconds after the
- * initiator started) while the initiator runs.
+ * Apply the scenario's link faults while the initiator runs: at their
+ * times (seconds after the initiator started), or that long after a
+ * named target fault rule fired (a protocol step, e.g. the 3rd Data-In).
  */
 static void
 run_link_faults(const struct scn *s, struct netlink *nl, struct proc *init,
-    int64_t deadline, struct verdicts *vs)
+    int64_t deadline, const char *faults_log, struct verdicts *vs)
 {
-	int64_t start = proc_now_ms(), up_at[SCN_MAX_LIST];
-	size_t next = 0, i;
+	int64_t start = proc_now_ms(), up_at[SCN_MAX_LIST], trig[SCN_MAX_LIST];
+	int applied[SCN_MAX_LIST];
+	long off = 0;
+	size_t i;
 	char what[96];
 
-	for (i = 0; i < SCN_MAX_LIST; i++)
-		up_at[i] = -1;
+	for (i = 0; i < SCN_MAX_LIST; i++) {
+		up_at[i] = trig[i] = -1;
+		applied[i] = 0;
+	}
 	while (!proc_poll(init) && proc_now_ms() < deadline) {
 		int64_t now = proc_now_ms() - start;
 
-		while (next < s->nfaults && now >= (int64_t)(s->faults[next].at_s * 1000)) {
-			const struct scn_link_fault *f = &s->faults[next];
+		poll_fired(faults_log, &off, s, now, trig);
+		for (i = 0; i < s->nfaults; i++) {
+			const struct scn_link_fault *f = &s->faults[i];
+			int64_t due = (int64_t)(f->at_s * 1000);
 			int rc = 0;
 
+			if (applied[i])
+				continue;
+			if (f->on_rule[0] != '\0') {
+				if (trig[i] < 0)
+					continue;
+				due += trig[i];
+			}
+			if (now < due)
+				continue;
+			applied[i] = 1;
 			if (strcmp(f->action, "down") == 0) {
 				rc = netlink_down(nl, NS3LINK_DIR_BOTH);
 				if (f->duration_s > 0)
-					up_at[next] = now + (int64_t)(f->duration_s * 1000);
+					up_at[i] = now + (int64_t)(f->duration_s * 1000);
 			} else if (strcmp(f->action, "up") == 0)
 				rc = netlink_up(nl, NS3LINK_DIR_BOTH);
 			else if (strcmp(f->action, "loss") == 0)
@@ -186,19 +235,24 @@ run_link_faults(const struct scn *s, struct netlink *nl, struct proc *init,
 			else if (strcmp(f->action, "rate") == 0)
 				rc = netlink_set_rate(nl, (uint64_t)(f->value * 1e6));
 			if (rc != 0) {
-				snprintf(what, sizeof(what), "link fault %zu applied", next + 1);
+				snprintf(what, sizeof(what), "link fault %zu applied", i + 1);
 				verdicts_add(vs, 0, what, "the ns-3 link refused '%s'",
 				    f->action);
 			}
-			next++;
 		}
-		for (i = 0; i < next; i++)
+		for (i = 0; i < s->nfaults; i++)
 			if (up_at[i] >= 0 && now >= up_at[i]) {
 				(void)netlink_up(nl, NS3LINK_DIR_BOTH);
 				up_at[i] = -1;
 			}
-		usleep(10000);
+		usleep(5000);
 	}
+	for (i = 0; i < s->nfaults; i++)
+		if (s->faults[i].on_rule[0] != '\0' && trig[i] < 0) {
+			snprintf(what, sizeof(what), "link fault %zu triggered", i + 1);
+			verdicts_add(vs, 0, what, "target rule '%s' never fired, so the "
+			    "link fault never happened", s->faults[i].on_rule);
+		}
 }
 
 void
@@ -379,7 +433,7 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 			free(argv[i]);
 	}
 	if (use_ns3 && s->nfaults > 0)
-		run_link_faults(s, &nl, &init, deadline, &r->verdicts);
+		run_link_faults(s, &nl, &init, deadline, faults, &r->verdicts);
 	if (!proc_wait(&init, deadline - proc_now_ms())) {
 		proc_stop(&init, 1000);
 		verdicts_add(&r->verdicts, 0, "initiator finished in time",

@@ -55,7 +55,9 @@ struct scn_count {
 };
 
 struct scn_link_fault {
-	double		 at_s;		/* seconds after the initiator starts */
+	double		 at_s;		/* seconds after the initiator starts,
+					   or after on_rule fired */
+	char		 on_rule[64];	/* a target fault rule: when it fires */
 	char		 action[16];	/* down | up | loss | delay | rate */
 	double		 value;
 	double		 duration_s;	/* down: back up after this (0: stays) */

@@ -13,7 +13,8 @@ static const char *const init_keys[] = { "script", "command", "options",
 	NULL };
 static const char *const net_keys[] = { "mode", "link", "faults", NULL };
 static const char *const link_keys[] = { "delay_ms", "rate_mbit", "loss", NULL };
-static const char *const fault_keys[] = { "at", "action", "value", "duration", NULL };
+static const char *const fault_keys[] = { "at", "on_rule", "action", "value",
+	"duration", NULL };
 static const char *const expect_keys[] = { "exit", "steps", "events",
 	"faults_fired", "same", NULL };
 static const char *const step_keys[] = { "step", "isdsc", "result", NULL };
@@ -278,6 +279,17 @@ load_network(const struct yctx *c, const struct ynode *n, struct scn *s)
 				return yerror(c, f->line, "link fault action must be "
 				    "down, up, loss, delay or rate");
 			snprintf(lf->action, sizeof(lf->action), "%s", act);
+			{
+				const char *rule = NULL;
+
+				if (yget_str(c, f, "on_rule", &rule) == -1)
+					return -1;
+				if (rule != NULL)
+					snprintf(lf->on_rule, sizeof(lf->on_rule), "%s", rule);
+				if (rule == NULL && ymap_get(f, "at") == NULL)
+					return yerror(c, f->line, "a link fault needs 'at' "
+					    "(seconds) or 'on_rule' (a target rule name)");
+			}
 			s->nfaults = i + 1;
 		}
 		if (s->nfaults > 0 && s->net == SCN_NET_ANY)
