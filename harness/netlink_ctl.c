@@ -19,7 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "netlink_ctl.h"
+#include "proc.h"
 
 /*
  * The shim is linked into iscsi-bench only (it needs libstdc++ and ns-3);
@@ -27,32 +29,6 @@
  */
 #pragma weak ns3link_run
 #pragma weak ns3link_probe
-
-static int
-set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 ip_on_path(void)
@@ -103,25 +79,25 @@ netlink_mode_pick(const char *requested, enum net_mode *mode, char *why,
 
 	if (strcasecmp(requested, "loopback") == 0) {
 		*mode = NET_MODE_LOOPBACK;
-		set_err(why, whylen, "loopback (requested)");
+		errbuf_set(why, whylen, "loopback (requested)");
 		return 0;
 	}
 	if (strcasecmp(requested, "ns3") == 0) {
 		if (no != NULL)
-			return set_err(why, whylen, "ns3 not possible: %s", no);
+			return errbuf_set(why, whylen, "ns3 not possible: %s", no);
 		*mode = NET_MODE_NS3;
-		set_err(why, whylen, "ns3 (requested)");
+		errbuf_set(why, whylen, "ns3 (requested)");
 		return 0;
 	}
 	if (strcasecmp(requested, "auto") == 0) {
 		*mode = no == NULL ? NET_MODE_NS3 : NET_MODE_LOOPBACK;
 		if (no == NULL)
-			set_err(why, whylen, "ns3 (auto: root, tun, ip, ns-3 present)");
+			errbuf_set(why, whylen, "ns3 (auto: root, tun, ip, ns-3 present)");
 		else
-			set_err(why, whylen, "loopback (auto: %s)", no);
+			errbuf_set(why, whylen, "loopback (auto: %s)", no);
 		return 0;
 	}
-	return set_err(why, whylen,
+	return errbuf_set(why, whylen,
 	    "unknown network mode '%s' (loopback, ns3, auto)", requested);
 }
 
@@ -178,7 +154,7 @@ link_child(const struct ns3link_cfg *cfg, int ctl, pid_t parent)
 static int
 read_line(struct netlink *nl, char *line, size_t len, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = proc_now_ms() + timeout_ms;
 	struct pollfd pfd = { nl->nl_ctl, POLLIN, 0 };
 	char *nlp;
 	ssize_t n;
@@ -199,7 +175,7 @@ read_line(struct netlink *nl, char *line, size_t len, int timeout_ms)
 		}
 		if (nl->nl_buflen == sizeof(nl->nl_buf))
 			nl->nl_buflen = 0;	/* garbage: no newline in 512 */
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - proc_now_ms();
 		if (left <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
@@ -229,18 +205,18 @@ netlink_start(struct netlink *nl, const struct ns3link_cfg *cfg, char *err,
 {
 	char line[128];
 	int sv[2];
-	int64_t t0 = now_ms();
+	int64_t t0 = proc_now_ms();
 	pid_t parent = getpid(), pid;
 
 	if (ns3link_run == NULL) {
 		close(cfg->fd_i);
 		close(cfg->fd_t);
-		return set_err(err, errlen, "ns-3 not linked in");
+		return errbuf_set(err, errlen, "ns-3 not linked in");
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		close(cfg->fd_i);
 		close(cfg->fd_t);
-		return set_err(err, errlen, "socketpair: %s", strerror(errno));
+		return errbuf_set(err, errlen, "socketpair: %s", strerror(errno));
 	}
 	fflush(NULL);	/* no stdio buffer is written twice */
 	pid = fork();
@@ -253,7 +229,7 @@ netlink_start(struct netlink *nl, const struct ns3link_cfg *cfg, char *err,
 	close(cfg->fd_t);
 	if (pid == -1) {
 		close(sv[0]);
-		return set_err(err, errlen, "fork: %s", strerror(errno));
+		return errbuf_set(err, errlen, "fork: %s", strerror(errno));
 	}
 	netns_remember_pid(pid);
 	nl->nl_pid = pid;
@@ -264,11 +240,11 @@ netlink_start(struct netlink *nl, const struct ns3link_cfg *cfg, char *err,
 		int e = errno;
 
 		netlink_stop(nl);
-		return set_err(err, errlen, "link process not ready: %s",
+		return errbuf_set(err, errlen, "link process not ready: %s",
 		    e == ETIMEDOUT ? "timed out" : e == EPIPE ?
 		    "it exited (ns-3 could not build the link)" : strerror(e));
 	}
-	nl->nl_ready_ms = now_ms() - t0;
+	nl->nl_ready_ms = proc_now_ms() - t0;
 	return 0;
 }
 
@@ -411,7 +387,7 @@ netlink_open(struct netlink *nl, const struct netlink_params *p, char *err,
 	memset(nl, 0, sizeof(*nl));
 	nl->nl_ctl = -1;
 	if ((no = netlink_unavailable()) != NULL)
-		return set_err(err, errlen, "ns3 mode not available: %s", no);
+		return errbuf_set(err, errlen, "ns3 mode not available: %s", no);
 	if (netns_pair_create(&nl->nl_ns, p->extra_addrs, err, errlen) == -1)
 		return -1;
 	nl->nl_ns_made = 1;

@@ -25,7 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "netns.h"
+#include "proc.h"
 
 #define IP_TIMEOUT_MS	5000
 
@@ -33,32 +35,6 @@ extern char **environ;
 
 /* Numbers the pairs of this process: N in the names and the subnet. */
 static atomic_uint	pair_counter;
-
-static int
-set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 sleep_ms(int ms)
@@ -74,7 +50,7 @@ sleep_ms(int ms)
 int
 netns_reap(pid_t pid, int timeout_ms, int *status)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = proc_now_ms() + timeout_ms;
 	int st = 0;
 	pid_t r;
 
@@ -84,12 +60,12 @@ netns_reap(pid_t pid, int timeout_ms, int *status)
 			break;
 		if (r == -1 && errno != EINTR)
 			return -1;
-		if (now_ms() >= deadline) {
+		if (proc_now_ms() >= deadline) {
 			kill(pid, SIGKILL);
 			/* SIGKILL cannot be caught: reaping is prompt. */
-			deadline = now_ms() + 2000;
+			deadline = proc_now_ms() + 2000;
 			while ((r = waitpid(pid, &st, WNOHANG)) == 0 &&
-			    now_ms() < deadline)
+			    proc_now_ms() < deadline)
 				sleep_ms(5);
 			netns_forget_pid(pid);
 			if (status != NULL)
@@ -183,7 +159,7 @@ run_ip(char *err, size_t errlen, const char *first, ...)
 	argv[argc] = NULL;
 
 	if (pipe2(pipefd, O_CLOEXEC) == -1)
-		return set_err(err, errlen, "pipe: %s", strerror(errno));
+		return errbuf_set(err, errlen, "pipe: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -192,14 +168,14 @@ run_ip(char *err, size_t errlen, const char *first, ...)
 	close(pipefd[1]);
 	if (rc != 0) {
 		close(pipefd[0]);
-		return set_err(err, errlen, "cannot run ip: %s", strerror(rc));
+		return errbuf_set(err, errlen, "cannot run ip: %s", strerror(rc));
 	}
 	netns_remember_pid(pid);
-	deadline = now_ms() + IP_TIMEOUT_MS;
+	deadline = proc_now_ms() + IP_TIMEOUT_MS;
 	pfd.fd = pipefd[0];
 	pfd.events = POLLIN;
 	for (;;) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - proc_now_ms();
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
 			break;
@@ -221,8 +197,8 @@ run_ip(char *err, size_t errlen, const char *first, ...)
 	close(pipefd[0]);
 	msg[used] = '\0';
 	msg[strcspn(msg, "\n")] = '\0';
-	rc = netns_reap(pid, (int)(deadline - now_ms() > 0 ?
-	    deadline - now_ms() : 0), &st);
+	rc = netns_reap(pid, (int)(deadline - proc_now_ms() > 0 ?
+	    deadline - proc_now_ms() : 0), &st);
 	if (rc != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		char cmd[160] = "";
 		size_t off = 0;
@@ -231,7 +207,7 @@ run_ip(char *err, size_t errlen, const char *first, ...)
 		for (i = 0; i < argc && off < sizeof(cmd); i++)
 			off += (size_t)snprintf(cmd + off, sizeof(cmd) - off,
 			    "%s%s", i ? " " : "", argv[i]);
-		return set_err(err, errlen, "'%s' failed%s%s", cmd,
+		return errbuf_set(err, errlen, "'%s' failed%s%s", cmd,
 		    rc != 0 ? " (timed out)" : ": ", rc != 0 ? "" : msg);
 	}
 	return 0;
@@ -340,7 +316,7 @@ netns_tap_open(const char *ns, const char *tap, char *err, size_t errlen)
 	int fd;
 
 	if ((fd = netns_call(ns, tap_in_ns, &a)) == -1)
-		return set_err(err, errlen, "open tap %s in %s: %s", tap, ns,
+		return errbuf_set(err, errlen, "open tap %s in %s: %s", tap, ns,
 		    strerror(errno));
 	return fd;
 }
@@ -384,7 +360,7 @@ netns_pair_create(struct netns_pair *np, unsigned nextra, char *err,
 
 	memset(np, 0, sizeof(*np));
 	if (nextra > NETNS_EXTRA_MAX)
-		return set_err(err, errlen, "%u extra target addresses (max %d)",
+		return errbuf_set(err, errlen, "%u extra target addresses (max %d)",
 		    nextra, NETNS_EXTRA_MAX);
 	np->np_index = atomic_fetch_add(&pair_counter, 1);
 	np->np_nextra = nextra;

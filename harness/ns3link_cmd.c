@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "ns3link.h"
 
 enum arg_kind { ARG_DIR, ARG_LOSS, ARG_U64, ARG_NONE };
@@ -51,23 +52,6 @@ ns3link_dir_name(unsigned dir)
 	default:
 		return "?";
 	}
-}
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
 }
 
 static int
@@ -148,47 +132,47 @@ ns3link_cmd_parse(const char *line, struct ns3link_cmd *cmd, char *err,
 
 	memset(cmd, 0, sizeof(*cmd));
 	if (split_words(line, w, &nw) == -1)
-		return fail(err, errlen, "command too long or word too long");
+		return errbuf_set(err, errlen, "command too long or word too long");
 	if (nw == 0)
-		return fail(err, errlen, "empty command");
+		return errbuf_set(err, errlen, "empty command");
 	for (op = 0; op < NS3LINK_OP_COUNT; op++)
 		if (strcmp(w[0], op_table[op].word) == 0)
 			break;
 	if (op == NS3LINK_OP_COUNT)
-		return fail(err, errlen, "unknown command '%s'", w[0]);
+		return errbuf_set(err, errlen, "unknown command '%s'", w[0]);
 	cmd->op = (enum ns3link_op)op;
 	cmd->dir = NS3LINK_DIR_BOTH;
 
 	switch (op_table[op].arg) {
 	case ARG_NONE:
 		if (nw != 1)
-			return fail(err, errlen, "%s takes no argument, got '%s'",
+			return errbuf_set(err, errlen, "%s takes no argument, got '%s'",
 			    w[0], w[1]);
 		break;
 	case ARG_DIR:
 		if (nw > 2)
-			return fail(err, errlen, "%s: unexpected '%s'", w[0], w[2]);
+			return errbuf_set(err, errlen, "%s: unexpected '%s'", w[0], w[2]);
 		if (nw == 2 && parse_dir(w[1], &cmd->dir) == -1)
-			return fail(err, errlen,
+			return errbuf_set(err, errlen,
 			    "%s: direction '%s' is not i2t, t2i or both", w[0], w[1]);
 		break;
 	case ARG_LOSS:
 		if (nw != 3)
-			return fail(err, errlen, "loss needs DIR and P, got %d words",
+			return errbuf_set(err, errlen, "loss needs DIR and P, got %d words",
 			    nw - 1);
 		if (parse_dir(w[1], &cmd->dir) == -1)
-			return fail(err, errlen,
+			return errbuf_set(err, errlen,
 			    "loss: direction '%s' is not i2t, t2i or both", w[1]);
 		if (parse_prob(w[2], &cmd->loss) == -1)
-			return fail(err, errlen,
+			return errbuf_set(err, errlen,
 			    "loss: probability '%s' is not a number in [0, 1]", w[2]);
 		break;
 	case ARG_U64:
 		if (nw != 2)
-			return fail(err, errlen, "%s needs one number, got %d words",
+			return errbuf_set(err, errlen, "%s needs one number, got %d words",
 			    w[0], nw - 1);
 		if (parse_u64(w[1], &cmd->value) == -1)
-			return fail(err, errlen,
+			return errbuf_set(err, errlen,
 			    "%s: '%s' is not an unsigned decimal number", w[0], w[1]);
 		break;
 	}
