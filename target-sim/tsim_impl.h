@@ -283,6 +283,7 @@ uint32_t tsession_cmdsn_of(const struct pdu *p);
 
 struct tr2t {
 	uint32_t	 ttt, off, len, got, r2tsn;
+	uint32_t	 datasn;		/* next Data-Out DataSN */
 	bool		 used;
 };
 
@@ -302,6 +303,8 @@ struct ttask {
 	uint32_t	 stored;	/* of which within want */
 	bool		 unsol_done;	/* unsolicited phase over */
 	bool		 failed;	/* lun_check said no: drain only */
+	bool		 nodata;	/* W set, the CDB moves no data out */
+	uint32_t	 unsol_datasn;	/* next unsolicited DataSN */
 	struct lun_result res;
 	uint8_t		*buf;		/* non-media data-out */
 	uint32_t	 r2t_next;	/* next offset to solicit */
