@@ -151,6 +151,10 @@ void	tconn_stamp(struct tconn *, struct pdu *p, bool advance);
 /* Run a received PDU through the state machine (after faults). */
 void	tconn_dispatch(struct tconn *, const struct pdu *p,
 	    const struct pdu_error *err);
+/* Drop everything held (tconn_hold.c). */
+void	tconn_free_held(struct tconn *);
+/* stall_tm: the stall is over, send and process what was held. */
+void	tconn_stall_end(struct evloop *, void *);
 /* Copy a received PDU with its data (h->buf owns it); 0 or -1. */
 int	theld_copy(struct theld *h, const struct pdu *p);
 /* Keep a received PDU for later / resume (stall, delay). */
