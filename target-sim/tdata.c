@@ -145,7 +145,13 @@ finish(struct ttask *k)
 		rs.overflow = true;
 		rs.residual = (uint32_t)k->ci.xfer_len - k->edtl;
 	}
-	if (k->ci.media)
+	if (k->nodata) {
+		lun_execute(k->lun, k->sess->nexus, k->cdb, PDU_CDB_LEN, NULL, 0,
+		    NULL, 0, &res);
+		res.data_len = 0;
+		rs.overflow = false;
+		rs.residual = k->edtl;
+	} else if (k->ci.media)
 		lun_write_finish(k->lun, &k->ci, &res);
 	else
 		lun_execute(k->lun, k->sess->nexus, k->cdb, PDU_CDB_LEN, k->buf,
@@ -183,6 +189,7 @@ solicit(struct ttask *k)
 		if (r->len > mb)
 			r->len = mb;
 		r->got = 0;
+		r->datasn = 0;
 		r->r2tsn = k->r2tsn++;
 		do
 			r->ttt = s->next_ttt++;
@@ -274,18 +281,13 @@ tdata_write_start(struct tconn *tc, const struct pdu *p, struct lun *l,
 	if (l == NULL) {
 		lun_unknown_sense(&k->res);
 		k->failed = true;
-	} else if (ci->dir != LUN_DIR_OUT) {
-		/* W set for a command that moves no data to us */
-		memset(&k->res, 0, sizeof(k->res));
-		k->res.status = SCSI_STATUS_CHECK_CONDITION;
-		k->res.sense_len = (uint8_t)scsi_sense_fixed(k->res.sense,
-		    sizeof(k->res.sense), SCSI_SENSE_ILLEGAL_REQUEST,
-		    SCSI_ASC_INVALID_FIELD_IN_CDB);
-		k->failed = true;
 	} else if (lun_check(l, s->nexus, k->cdb, PDU_CDB_LEN, &k->res) !=
 	    SCSI_STATUS_GOOD)
 		k->failed = true;
-	if (!k->failed) {
+	else if (ci->dir != LUN_DIR_OUT)
+		k->nodata = true;	/* W for a command taking no data:
+					   the data is dropped, it runs */
+	if (!k->failed && !k->nodata) {
 		k->want = c->edtl < ci->xfer_len ? c->edtl : (uint32_t)ci->xfer_len;
 		if (!ci->media && k->want > 0 &&
 		    (k->buf = malloc(k->want)) == NULL) {
@@ -304,6 +306,28 @@ tdata_write_start(struct tconn *tc, const struct pdu *p, struct lun *l,
 	/* 11.3.1: F=1 means no unsolicited Data-Out follows */
 	k->unsol_done = p->final || k->received >= c->edtl;
 	advance(k);
+}
+
+/*
+ * RFC 7143 11.7.5: DataSN counts the Data-Out PDUs of each sequence from
+ * 0.  A gap or a repeat at ErrorRecoveryLevel 0 fails the command: it
+ * takes the rest of its data and ends with ABORTED COMMAND / DATA PHASE
+ * ERROR (no recovery by SNACK).
+ */
+static void
+datasn_error(struct ttask *k, const struct pdu *p, uint32_t want)
+{
+	tsim_vlog(k->tc->t, "conn %u: Data-Out ITT 0x%08x DataSN %u, expected "
+	    "%u: the command fails", k->tc->id, p->itt, p->u.data_out.datasn,
+	    want);
+	if (k->failed)
+		return;
+	k->failed = true;
+	memset(&k->res, 0, sizeof(k->res));
+	k->res.status = SCSI_STATUS_CHECK_CONDITION;
+	k->res.sense_len = (uint8_t)scsi_sense_fixed(k->res.sense,
+	    sizeof(k->res.sense), SCSI_SENSE_ABORTED_COMMAND,
+	    SCSI_ASC_DATA_PHASE_ERROR);
 }
 
 static struct tr2t *
@@ -336,6 +360,12 @@ tdata_out(struct tconn *tc, const struct pdu *p)
 		return;
 	}
 	if (d->ttt == PDU_TAG_RESERVED) {
+		if (!k->unsol_done && d->datasn != k->unsol_datasn++) {
+			datasn_error(k, p, k->unsol_datasn - 1);
+			k->unsol_done = p->final;
+			advance(k);
+			return;
+		}
 		if (k->unsol_done || d->buffer_offset != k->received) {
 			tconn_protocol_error(tc, p, ISCSI_REJECT_PROTOCOL_ERROR,
 			    "unsolicited Data-Out out of place");
@@ -355,6 +385,8 @@ tdata_out(struct tconn *tc, const struct pdu *p)
 		    "Data-Out does not fit its R2T");
 		return;
 	}
+	if (d->datasn != r->datasn++)
+		datasn_error(k, p, r->datasn - 1);
 	store(k, d->buffer_offset, p->data, p->data_len);
 	r->got += p->data_len;
 	if (d->buffer_offset + p->data_len > k->received)

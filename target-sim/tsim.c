@@ -309,23 +309,7 @@ tsim_destroy(struct tsim *t)
 		evloop_defer_cancel(t->loop, &c->free_ev);
 		iconn_free(&c->ic);
 		tlogin_free(c->login);
-		while (c->held != NULL) {
-			struct theld *h = c->held;
-			c->held = h->next;
-			free(h->buf);
-			free(h);
-		}
-		while (c->txhold != NULL || c->delayed != NULL) {
-			struct tdelayed *d = c->txhold != NULL ? c->txhold :
-			    c->delayed;
-			if (d == c->txhold)
-				c->txhold = d->next;
-			else
-				c->delayed = d->next;
-			evtimer_disarm(t->loop, &d->tm);
-			free(d->buf);
-			free(d);
-		}
+		tconn_free_held(c);
 		if (c->tneg != NULL)
 			keys_neg_free(c->tneg);
 		free(c->tneg);

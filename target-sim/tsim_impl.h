@@ -151,6 +151,10 @@ void	tconn_stamp(struct tconn *, struct pdu *p, bool advance);
 /* Run a received PDU through the state machine (after faults). */
 void	tconn_dispatch(struct tconn *, const struct pdu *p,
 	    const struct pdu_error *err);
+/* Drop everything held (tconn_hold.c). */
+void	tconn_free_held(struct tconn *);
+/* stall_tm: the stall is over, send and process what was held. */
+void	tconn_stall_end(struct evloop *, void *);
 /* Copy a received PDU with its data (h->buf owns it); 0 or -1. */
 int	theld_copy(struct theld *h, const struct pdu *p);
 /* Keep a received PDU for later / resume (stall, delay). */
@@ -283,6 +287,7 @@ uint32_t tsession_cmdsn_of(const struct pdu *p);
 
 struct tr2t {
 	uint32_t	 ttt, off, len, got, r2tsn;
+	uint32_t	 datasn;		/* next Data-Out DataSN */
 	bool		 used;
 };
 
@@ -302,6 +307,8 @@ struct ttask {
 	uint32_t	 stored;	/* of which within want */
 	bool		 unsol_done;	/* unsolicited phase over */
 	bool		 failed;	/* lun_check said no: drain only */
+	bool		 nodata;	/* W set, the CDB moves no data out */
+	uint32_t	 unsol_datasn;	/* next unsolicited DataSN */
 	struct lun_result res;
 	uint8_t		*buf;		/* non-media data-out */
 	uint32_t	 r2t_next;	/* next offset to solicit */

@@ -202,6 +202,15 @@ expect_exit 0 timeout 30 "$WORK/dataio" 127.0.0.1:$P $T2 0 1
 # a LUN that does not exist: libiscsi's TEST UNIT READY after login fails
 expect_exit 3 timeout 30 "$WORK/dataio" 127.0.0.1:$P $T2 7 0
 expect_out "LOGICAL_UNIT_NOT_SUPPORTED"
+
+# libiscsi's own conformance tests (iscsi-test-cu, same package), a subset
+if command -v iscsi-test-cu >/dev/null 2>&1; then
+	timeout -k 5 150 iscsi-test-cu --dataloss -t 'iSCSI.iSCSIcmdsn,iSCSI.iSCSIResiduals,iSCSI.iSCSIdatasn,ALL.Read10,ALL.Read16,ALL.Write10,ALL.Write16,ALL.Inquiry,ALL.ReadCapacity10,ALL.ReadCapacity16,ALL.TestUnitReady,ALL.Reserve6,ALL.ProutRegister,ALL.ProutReserve,ALL.ModeSense6,ALL.PrinReadKeys' \
+	    iscsi://127.0.0.1:$P/$T1/1 >"$WORK/cu.txt" 2>&1
+	grep -Eq '^ +tests +[0-9]+ +[0-9]+ +[0-9]+ +0 ' "$WORK/cu.txt" &&
+	grep -Eq '^ +asserts +[0-9]+ +[0-9]+ +[0-9]+ +0 ' "$WORK/cu.txt" ||
+		fail "iscsi-test-cu: $(grep -E 'FAILED|Run Summary|tests |asserts' "$WORK/cu.txt" | head -20)"
+fi
 stop_target plain
 
 # ---- target 2: CHAP (and mutual CHAP) for discovery and the target --------

@@ -516,7 +516,52 @@ test_data_digest_error(void)
 	down();
 }
 
+/* 11.7.5: DataSN per sequence; a bad one fails the command (ERL 0) */
+static void
+test_datasn_and_direction(void)
+{
+	static const char *const op[] = { "InitialR2T=Yes", "ImmediateData=No",
+		NULL };
+	uint8_t *w = pattern(1024, 5), cdb[16];
+	const struct tpeer_pdu *r;
+	struct pdu p;
+	uint32_t itt, k;
+
+	up(op);
+	scsi_cdb_write10(cdb, 10, 2, 0);
+	itt = tpeer_cmd(&pe, cdb, 1024, false, true, NULL, 0, true, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL_FATAL(r->p.opcode, PDU_OP_R2T);
+	for (k = 0; k < 2; k++) {	/* offsets in order, DataSN 1 then 0 */
+		pdu_init(&p, PDU_OP_DATA_OUT);
+		p.itt = itt;
+		p.final = k == 1;
+		p.u.data_out.ttt = r->p.u.r2t.ttt;
+		p.u.data_out.datasn = 1 - k;
+		p.u.data_out.buffer_offset = k * 512;
+		pdu_set_data(&p, w + k * 512, 512);
+		tpeer_send(&pe, &p);
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(r->p.opcode, PDU_OP_SCSI_RSP);
+	CU_ASSERT_EQUAL(r->p.u.scsi_rsp.status, SCSI_STATUS_CHECK_CONDITION);
+	CU_ASSERT_EQUAL(r->data[2 + 2] & 0x0f, SCSI_SENSE_ABORTED_COMMAND);
+	CU_ASSERT_EQUAL(r->data[2 + 12], 0x4b);
+	pe.expstatsn = r->p.u.scsi_rsp.statsn + 1;
+	/* READ(10) flagged W with its data: the data is dropped, GOOD */
+	down();
+	up(NULL);
+	scsi_cdb_read10(cdb, 0, 1, 0);
+	tpeer_cmd(&pe, cdb, 512, false, true, w, 512, true, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(r->p.opcode, PDU_OP_SCSI_RSP);
+	CU_ASSERT_EQUAL(r->p.u.scsi_rsp.status, SCSI_STATUS_GOOD);
+	free(w);
+	down();
+}
+
 static CU_TestInfo scsi_tests[] = {
+	{ "rfc7143_11_7_5_datasn_error_and_w_on_read", test_datasn_and_direction },
 	{ "rfc7143_11_7_datain_sequences_phase_collapse", test_read_sequencing },
 	{ "rfc7143_3_2_4_immediate_unsolicited_r2t", test_write_r2t_sequencing },
 	{ "rfc7143_13_10_initial_r2t_yes", test_write_initial_r2t },
