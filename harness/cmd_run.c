@@ -36,6 +36,41 @@ struct run_args {
 
 static volatile sig_atomic_t interrupted;
 
+/*
+ * Start order: longest time limit first (a stand-in for the longest run), so
+ * that with -j N the long recovery scenarios overlap the many short ones
+ * instead of trailing at the end.  Ties keep the path order.  Reports keep
+ * the path order whatever the start order.
+ */
+static const struct suite *order_suite;
+
+static int
+cmp_start(const void *a, const void *b)
+{
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	const struct suite_entry *ea = &order_suite->e[ia], *eb = &order_suite->e[ib];
+	unsigned ta = ea->loaded ? ea->scn.timeout_s : 0;
+	unsigned tb = eb->loaded ? eb->scn.timeout_s : 0;
+
+	if (ta != tb)
+		return ta < tb ? 1 : -1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+static size_t *
+start_order(const struct suite *sel)
+{
+	size_t i, *ord = calloc(sel->n, sizeof(*ord));
+
+	if (ord == NULL)
+		return NULL;
+	for (i = 0; i < sel->n; i++)
+		ord[i] = i;
+	order_suite = sel;
+	qsort(ord, sel->n, sizeof(*ord), cmp_start);
+	return ord;
+}
+
 static void
 on_signal(int sig)
 {
@@ -244,6 +279,8 @@ cmd_run(int argc, char **argv)
 	struct sigaction sa;
 	char err[600];
 	pid_t *pids;
+	size_t *ord;
+	unsigned char *started;
 	size_t i, next = 0, running = 0, done = 0, fails = 0;
 	int first, rc, tty = isatty(2);
 
@@ -330,14 +367,18 @@ cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	pids = calloc(sel.n, sizeof(*pids));
-	if (pids == NULL)
+	started = calloc(sel.n, 1);
+	ord = start_order(&sel);
+	if (pids == NULL || started == NULL || ord == NULL)
 		return 1;
 
 	while ((next < sel.n || running > 0) && !interrupted) {
 		/* start as many as allowed */
 		while (next < sel.n && running < (size_t)a.jobs && !interrupted) {
-			struct suite_entry *e = &sel.e[next];
+			size_t k = ord[next];
+			struct suite_entry *e = &sel.e[k];
 
+			started[k] = 1;
 			if (!e->loaded) {
 				e->result.status = RUN_ERROR;
 				snprintf(e->result.reason, sizeof(e->result.reason), "%s",
@@ -355,10 +396,11 @@ cmd_run(int argc, char **argv)
 				    o.outdir, e->scn.name);
 				(void)unlink(stale);
 			}
-			pids[next] = fork();
-			if (pids[next] == 0)
+			pids[k] = fork();
+			if (pids[k] == 0)
 				child_run(&e->scn, &o);
-			if (pids[next] == -1) {
+			if (pids[k] == -1) {
+				pids[k] = 0;
 				e->result.status = RUN_ERROR;
 				snprintf(e->result.reason, sizeof(e->result.reason),
 				    "fork: %s", strerror(errno));
@@ -380,7 +422,7 @@ cmd_run(int argc, char **argv)
 					continue;
 				break;
 			}
-			for (i = 0; i < next; i++) {
+			for (i = 0; i < sel.n; i++) {
 				struct suite_entry *e = &sel.e[i];
 				char path[1200];
 
@@ -414,10 +456,10 @@ cmd_run(int argc, char **argv)
 		}
 	}
 	if (interrupted) {
-		for (i = 0; i < next; i++)
+		for (i = 0; i < sel.n; i++)
 			if (pids[i] > 0)
 				kill(pids[i], SIGTERM);
-		for (i = 0; i < next; i++)
+		for (i = 0; i < sel.n; i++)
 			if (pids[i] > 0)
 				waitpid(pids[i], NULL, 0);
 		if (tty)
@@ -427,7 +469,9 @@ cmd_run(int argc, char **argv)
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
-	for (i = next; i < sel.n; i++) {
+	for (i = 0; i < sel.n; i++) {
+		if (started[i])
+			continue;
 		sel.e[i].result.status = RUN_ERROR;
 		snprintf(sel.e[i].result.reason, sizeof(sel.e[i].result.reason),
 		    "not run (interrupted)");
@@ -452,6 +496,8 @@ cmd_run(int argc, char **argv)
 		    sel.e[i].result.status == RUN_ERROR)
 			rc = 1;
 	free(pids);
+	free(started);
+	free(ord);
 	suite_free(&sel);
 	return interrupted ? 130 : rc;
 }
