@@ -360,6 +360,9 @@ load_check(const struct yctx *c, const struct ynode *n, char portals[][64],
 		if (w->sel.after == WIRE_AFTER_NONE)
 			return yerror(c, v->line, "'first_gap_ms' is the time from "
 			    "the 'after' anchor: the selector needs 'after'");
+		if (v->type == YNODE_SCALAR)
+			return yerror(c, v->line, "'first_gap_ms' is {min: MS, max: "
+			    "MS} (one of them at least)");
 		if (load_range(c, v, "first_gap_ms", 86400000, &w->gap_min_ms,
 		    &w->gap_max_ms) == -1)
 			return -1;

@@ -417,6 +417,8 @@ test_load_errors(void)
 	load_error("- pdu: {opcode: scsi_cmd}\n  first_gap_ms: {min: 1}\n",
 	    "the selector needs 'after'");
 	load_error("- pdu: {opcode: scsi_cmd}\n  none: false\n", "checks nothing");
+	load_error("- pdu: {after: {rule: r}}\n  first_gap_ms: 5\n",
+	    "t.yaml:2: 'first_gap_ms' is {min: MS, max: MS}");
 	load_error("- pdu: {opcode: scsi_cmd}\n  none: true\n  count: 1\n",
 	    "cannot go with other checks");
 	load_error("- pdu: {opcode: scsi_cmd}\n  count: {min: 3, max: 1}\n",
