@@ -21,7 +21,7 @@
 #define WIRE_MAX_FIELDS		8
 #define WIRE_MAX_KEYS		4
 #define WIRE_NAME_LEN		64
-#define WIRE_MAX_PDUS		1000000	/* kept from one capture */
+#define WIRE_MAX_PDUS		200000	/* kept from one capture (~400 bytes each) */
 
 struct verdicts;
 struct yctx;

@@ -29,7 +29,7 @@ struct scn_step_expect {
 	char		 isdsc_name[64];
 };
 
-#define OBS_RECORDS_MAX	4096	/* records of one event a check can pick */
+#define SCN_MAX_NTH	4096	/* highest record of an event a check can pick */
 
 struct wire_check;
 

@@ -145,7 +145,7 @@ load_field_ref(const struct yctx *c, const struct ynode *m, struct scn_field *f,
 	}
 	/* which record of the event: the first, the n-th, or every one */
 	f->nth = 1;
-	if (yget_u64(c, m, "nth", 1, OBS_RECORDS_MAX, &v) == -1 ||
+	if (yget_u64(c, m, "nth", 1, SCN_MAX_NTH, &v) == -1 ||
 	    yget_bool(c, m, "all", &f->all) == -1)
 		return -1;
 	if (ymap_get(m, "nth") != NULL)
