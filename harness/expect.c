@@ -162,6 +162,16 @@ check_fired(const struct scn *s, const struct observation *o, struct verdicts *v
 		    "the target's fault log shows it" :
 		    "not in the target's fault log: the fault never happened");
 	}
+	for (i = 0; i < s->nfaults_not_fired; i++) {
+		size_t n = 0;
+
+		for (j = 0; j < o->nfirings; j++)
+			n += strcmp(o->firings[j].rule, s->faults_not_fired[i]) == 0;
+		snprintf(what, sizeof(what), "fault rule '%.100s' did not fire",
+		    s->faults_not_fired[i]);
+		verdicts_add(vs, n == 0, what, n == 0 ? "not in the target's fault "
+		    "log" : "fired %zu time(s) (see faults.jsonl)", n);
+	}
 }
 
 const struct ynode *
@@ -202,7 +212,7 @@ static const struct ynode *
 field_node(const struct observation *o, const struct scn_field *f, char *where,
     size_t wsz)
 {
-	size_t i;
+	size_t i, seen;
 
 	if (f->step > 0) {
 		snprintf(where, wsz, "step %d %s", f->step, f->path);
@@ -212,11 +222,47 @@ field_node(const struct observation *o, const struct scn_field *f, char *where,
 		return json_path(ymap_get(o->steps[f->step - 1].json, "result"),
 		    f->path);
 	}
-	snprintf(where, wsz, "event %u %s", f->event, f->path);
-	for (i = 0; i < o->nevents; i++)
-		if (o->events[i] == f->event)
+	if (f->nth > 1)
+		snprintf(where, wsz, "event %u record %u %s", f->event, f->nth,
+		    f->path);
+	else
+		snprintf(where, wsz, "event %u %s", f->event, f->path);
+	for (i = 0, seen = 0; i < o->nevents; i++)
+		if (o->events[i] == f->event && ++seen == (f->nth ? f->nth : 1))
 			return json_path(o->event_json[i], f->path);
 	return NULL;
+}
+
+/* expect.events.fields with all: every record of the event. */
+static void
+check_field_all(const struct observation *o, const struct scn_field *f,
+    const char *want, struct verdicts *vs)
+{
+	char where[200];
+	size_t i, n = 0;
+
+	snprintf(where, sizeof(where), "event %u %s, every record", f->event,
+	    f->path);
+	for (i = 0; i < o->nevents; i++) {
+		const struct ynode *v;
+
+		if (o->events[i] != f->event)
+			continue;
+		n++;
+		v = json_path(o->event_json[i], f->path);
+		if (v == NULL || v->type != YNODE_SCALAR ||
+		    !values_equal(v->value, want)) {
+			verdicts_add(vs, 0, where, "expected %s; record %zu has %s",
+			    want, n, v == NULL ? "no such value" :
+			    v->type != YNODE_SCALAR ? ytype_name(v->type) : v->value);
+			return;
+		}
+	}
+	if (n == 0)
+		verdicts_add(vs, 0, where, "expected %s; the event was not logged",
+		    want);
+	else
+		verdicts_add(vs, 1, where, "all %zu record(s) have %s", n, want);
 }
 
 static void
@@ -234,6 +280,8 @@ check_fields(const struct scn *s, const struct observation *o,
 
 		if (want == NULL)
 			verdicts_add(vs, 0, where, "bad expected value: %s", err);
+		else if (f->all)
+			check_field_all(o, f, want, vs);
 		else if (n == NULL)
 			verdicts_add(vs, 0, where, "expected %s; not present in the "
 			    "output", want);

@@ -21,6 +21,12 @@ struct obs_step {
 	struct ynode	*json;		/* the whole result line */
 };
 
+/* One record of the target's fault log. */
+struct obs_firing {
+	char		*rule;
+	int64_t		 wall_us;	/* real-time clock, -1 unknown */
+};
+
 struct observation {
 	int		 exit_code;		/* initiator's, -1 unknown */
 	unsigned	 events[OBS_MAX_EVENTS];	/* event IDs in log order */
@@ -31,6 +37,8 @@ struct observation {
 	size_t		 nsteps;
 	char		*fired[OBS_MAX_FIRED];	/* fault rules that fired */
 	size_t		 nfired;
+	struct obs_firing *firings;	/* every firing, in log order */
+	size_t		 nfirings, firings_cap;
 };
 
 struct verdict {
@@ -66,6 +74,14 @@ int	obs_read_fired(struct observation *, const char *path, char *err,
  */
 void	expect_evaluate(const struct scn *s, const struct observation *o,
 	    char addrs[][128], struct verdicts *out);
+/*
+ * Evaluate the scenario's wire assertions (expect.wire) against capture,
+ * the run's capture file, or the reason there is none ("not captured:
+ * ..."): every assertion then fails with that reason.  addrs: the portal
+ * addresses the target reported.
+ */
+void	expect_evaluate_wire(const struct scn *s, const struct observation *o,
+	    const char *capture, char addrs[][128], struct verdicts *out);
 /* Value at a dotted path ("sessions.0.tsih") of a JSON tree, or NULL. */
 const struct ynode *json_path(const struct ynode *root, const char *path);
 int	verdicts_add(struct verdicts *, int pass, const char *what,

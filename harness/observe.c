@@ -24,6 +24,11 @@ obs_free(struct observation *o)
 
 	for (i = 0; i < o->nfired; i++)
 		free(o->fired[i]);
+	for (i = 0; i < o->nfirings; i++)
+		free(o->firings[i].rule);
+	free(o->firings);
+	o->firings = NULL;
+	o->nfirings = o->firings_cap = 0;
 	for (i = 0; i < o->nevents; i++)
 		ytree_free(o->event_json[i]);
 	for (i = 0; i < o->nsteps; i++)
@@ -165,6 +170,7 @@ fired_line(struct observation *o, const struct ynode *n, const char *path,
     int lineno, char *err, size_t errsz)
 {
 	const struct ynode *r = ymap_get(n, "rule");
+	uint64_t wall;
 	size_t i;
 
 	if (r == NULL || r->type != YNODE_SCALAR) {
@@ -172,6 +178,23 @@ fired_line(struct observation *o, const struct ynode *n, const char *path,
 		    lineno);
 		return -1;
 	}
+	if (o->nfirings == o->firings_cap) {
+		size_t ncap = o->firings_cap ? o->firings_cap * 2 : 32;
+		struct obs_firing *nf = realloc(o->firings, ncap * sizeof(*nf));
+
+		if (nf == NULL) {
+			snprintf(err, errsz, "%s:%d: out of memory", path, lineno);
+			return -1;
+		}
+		o->firings = nf;
+		o->firings_cap = ncap;
+	}
+	if ((o->firings[o->nfirings].rule = strdup(r->value)) == NULL) {
+		snprintf(err, errsz, "%s:%d: out of memory", path, lineno);
+		return -1;
+	}
+	o->firings[o->nfirings++].wall_us =
+	    scalar_u64(ymap_get(n, "wall_us"), &wall) == 0 ? (int64_t)wall : -1;
 	for (i = 0; i < o->nfired; i++)
 		if (strcmp(o->fired[i], r->value) == 0)
 			return 0;

@@ -459,6 +459,7 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 		goto done;
 	}
 	expect_evaluate(s, &obs, addrs, &r->verdicts);
+	expect_evaluate_wire(s, &obs, r->capture, addrs, &r->verdicts);
 	if (r->capture[0] != '\0' && strncmp(r->capture, "not ", 4) != 0) {
 		uint16_t ports[SCN_MAX_PORTALS];
 		char host[96], port[16];

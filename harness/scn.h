@@ -29,10 +29,16 @@ struct scn_step_expect {
 	char		 isdsc_name[64];
 };
 
+#define SCN_MAX_NTH	4096	/* highest record of an event a check can pick */
+
+struct wire_check;
+
 /* A value found at a path of a step result or an event record. */
 struct scn_field {
 	int		 step;		/* > 0: step result; 0: event record */
-	unsigned	 event;		/* event ID (first record of it) */
+	unsigned	 event;		/* event ID */
+	unsigned	 nth;		/* which record of it (1-based) */
+	int		 all;		/* every record of it */
 	char		 path[128];
 	char		 equals[256];	/* expected value, may hold ${...} */
 	int		 line;
@@ -73,6 +79,10 @@ struct scn {
 	size_t		 ncites;
 	unsigned	 timeout_s;
 
+	/* names of the target's fault rules (rules:), "ruleN" when unnamed */
+	char		**rules;
+	size_t		 nrules;
+
 	/* target portal names, in the order iscsi-target-sim reports them */
 	char		 portals[SCN_MAX_PORTALS][64];
 	size_t		 nportals;
@@ -105,6 +115,10 @@ struct scn {
 	size_t		 nev_count;
 	char		*faults_fired[SCN_MAX_LIST];
 	size_t		 nfaults_fired;
+	char		*faults_not_fired[SCN_MAX_LIST];
+	size_t		 nfaults_not_fired;
+	struct wire_check *wire;		/* expect.wire (expect_wire.h) */
+	size_t		 nwire;
 	struct scn_field fields[SCN_MAX_LIST];	/* step results, event data */
 	size_t		 nfields;
 	struct scn_gap	 gaps[SCN_MAX_LIST];
@@ -116,6 +130,8 @@ struct scn {
 /* Load path; 0, or -1 with "file:line: message" in err. */
 int	scn_load(const char *path, struct scn *, char *err, size_t errsz);
 void	scn_free(struct scn *);
+/* Is name one of the scenario's fault rules? */
+int	scn_has_rule(const struct scn *, const char *name);
 /* Does the scenario carry this tag? */
 int	scn_has_tag(const struct scn *, const char *tag);
 

@@ -130,6 +130,10 @@ enum pdu_class	 pdu_status_class(int status);
 bool	pdu_opcode_known(unsigned opcode);
 /* True for opcodes an initiator sends (< 0x20). */
 bool	pdu_opcode_is_initiator(unsigned opcode);
+/* Short names, the table symbols in lower case ("scsi_cmd", "login_rsp"):
+ * opcode or -1; name or NULL. */
+int		 pdu_opcode_lookup(const char *name);
+const char	*pdu_opcode_short_name(unsigned opcode);
 
 /* ---- the decoded / to-be-encoded PDU ------------------------------------ */
 
@@ -391,6 +395,20 @@ size_t	pdu_wire_len(const uint8_t *bhs, const struct pdu_digest_opts *d);
 
 /* Check p against RFC 7143 chapter 11.  Returns PDU_OK or a FIELD-class code. */
 int	pdu_validate(const struct pdu *p, struct pdu_error *err);
+
+/*
+ * A BHS field by name (proto/pdu_fields.c): the RFC 7143 name of one of
+ * the opcode's fields ("CmdSN", "Time2Wait", "Status-Class", "ISID")
+ * matched ignoring case, spaces and punctuation ("cmdsn", "status_class";
+ * a single-letter flag matches its exact case first: SCSI Response "O"
+ * vs "o"), the aliases ttt, edtl, ddtl, or a field every PDU has: opcode,
+ * immediate, flags (byte 1), dsl, itt, lun, totalahslength.  Byte fields
+ * (ISID) read as a big-endian number.  Returns 0, or -1 when this opcode
+ * has no such field.
+ */
+int	pdu_field_get(const struct pdu *p, const char *name, uint64_t *value);
+/* Is name a field of this opcode (opcode < 0: of any defined opcode)? */
+bool	pdu_field_exists(int opcode, const char *name);
 
 /* ---- resumable receive path --------------------------------------------- */
 

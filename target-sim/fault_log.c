@@ -2,14 +2,19 @@
  * The fault log: one JSON object per line for every rule that fires, so
  * that a harness can tell the fault really happened, e.g.
  *
- * {"time_us":1204113,"rule":"reject-3rd-write","line":12,"action":"reject",
- *  "dir":"in","conn":1,"portal":"p1","cid":0,"tsih":1,"opcode":1,
+ * {"time_us":1204113,"wall_us":1767225600123456,"rule":"reject-3rd-write",
+ *  "line":12,"action":"reject","dir":"in","conn":1,"portal":"p1","cid":0,"tsih":1,"opcode":1,
  *  "pdu":"SCSI Command",
  *  "itt":5,"cmdsn":7}
+ *
+ * time_us counts from the start of the target; wall_us is the system's
+ * real-time clock, the clock packet captures are stamped with, so that a
+ * harness can place the firing among the captured PDUs.
  *
  * With -v a short line goes to stderr as well.
  */
 #include <stdio.h>
+#include <time.h>
 
 #include "faults.h"
 #include "json.h"
@@ -62,6 +67,7 @@ fault_log(struct tsim *t, const struct fault_rule *r, struct tconn *tc,
 	const char *kind = kind_name(&r->a), *snn = NULL;
 	const char *opn = p != NULL ? pdu_opcode_name(p->opcode) : NULL;
 	uint32_t sn = 0;
+	struct timespec wall;
 	struct json j;
 
 	if (p != NULL)
@@ -77,6 +83,9 @@ fault_log(struct tsim *t, const struct fault_rule *r, struct tconn *tc,
 	json_object_open(&j);
 	json_kv_uint(&j, "time_us",
 	    (evloop_now(t->loop) - t->start_ns) / 1000);
+	if (clock_gettime(CLOCK_REALTIME, &wall) == 0)
+		json_kv_uint(&j, "wall_us", (uint64_t)wall.tv_sec * 1000000u +
+		    (uint64_t)wall.tv_nsec / 1000u);
 	json_kv_string(&j, "rule", r->name);
 	json_kv_int(&j, "line", r->line);
 	json_kv_string(&j, "action", fault_act_name(r->a.type));

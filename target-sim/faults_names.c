@@ -124,26 +124,15 @@ fault_dir_name(unsigned dir)
 	}
 }
 
-/* Opcode short names: the PDU table symbols in lower case. */
-static const struct {
-	const char	*name;
-	int		 op;
-} op_names[] = {
-#define FAULT_OP_ROW(v, s, t) { #s, v },
-	PDU_OPCODE_TABLE(FAULT_OP_ROW)
-#undef FAULT_OP_ROW
-};
-
 int
 fault_opcode_lookup(const char *name)
 {
 	char *end;
 	unsigned long v;
-	size_t i;
+	int op;
 
-	for (i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
-		if (strcasecmp(op_names[i].name, name) == 0)
-			return op_names[i].op;
+	if ((op = pdu_opcode_lookup(name)) >= 0)
+		return op;
 	if (name[0] >= '0' && name[0] <= '9') {
 		v = strtoul(name, &end, 0);
 		if (*end == '\0' && v <= 0x3f)

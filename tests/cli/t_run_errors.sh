@@ -30,3 +30,11 @@ expect_exit 0 "$BIN/iscsi-bench" run --net loopback --out "$tmp/runs" "$tmp/link
 expect_out "skip"
 expect_out "running with --net loopback"
 expect_out "1 skipped"
+# a wire assertion with a bad selector is a load error with file:line
+printf 'name: bad-wire\ntarget: {portals: [{name: p1}]}\nrules: [{name: r1}]\ninitiator: {script: x}\nexpect:\n  wire:\n    - pdu: {direction: i2t, opcode: login_rsp}\n      count: 1\n' > "$tmp/wire.yaml"
+expect_exit 1 "$BIN/iscsi-bench" run --out "$tmp/runs" "$tmp/wire.yaml"
+expect_out "wire.yaml:7: login_rsp never travels i2t"
+# so is a rule name that the scenario does not have
+printf 'name: bad-rule\ntarget: {portals: [{name: p1}]}\nrules: [{name: r1}]\ninitiator: {script: x}\nexpect:\n  faults_not_fired: [r2]\n' > "$tmp/rule.yaml"
+expect_exit 1 "$BIN/iscsi-bench" run --out "$tmp/runs" "$tmp/rule.yaml"
+expect_out "rule.yaml:6: no rule named 'r2'"

@@ -7,6 +7,7 @@
 
 #include "test_analyze_flow.h"
 #include "pcap_pkt.h"
+#include "pcapng.h"
 
 void
 tflow_init(struct tflow *f, struct ana *a, uint16_t iport, uint8_t last,
@@ -23,7 +24,8 @@ tflow_init(struct tflow *f, struct ana *a, uint16_t iport, uint8_t last,
 	f->t = 1700000000.0;
 	f->statsn = 100;
 	f->cmdsn = 1;
-	ana_begin(a, PKT_LINK_ETHERNET);
+	if (a != NULL)
+		ana_begin(a, PKT_LINK_ETHERNET);
 }
 
 void
@@ -63,7 +65,11 @@ tflow_raw(struct tflow *f, int dir, uint8_t flags, uint32_t seq,
 		memcpy(b + n, data, len);
 	n += len;
 	f->t += 0.001;
-	ana_packet(f->a, f->t, b, n, n);
+	if (f->out != NULL)
+		(void)pcapng_write(f->out, (uint64_t)(f->t * 1e6 + 0.5), b,
+		    (uint32_t)n, (uint32_t)n, NULL);
+	else
+		ana_packet(f->a, f->t, b, n, n);
 }
 
 void

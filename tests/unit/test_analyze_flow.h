@@ -15,8 +15,11 @@
 #define TF_I	0	/* initiator -> target */
 #define TF_T	1	/* target -> initiator */
 
+struct pcapng;
+
 struct tflow {
 	struct ana		*a;
+	struct pcapng		*out;	/* set: frames go to this file instead */
 	uint8_t			 ip[2][4];
 	uint16_t		 port[2];
 	uint32_t		 seq[2];	/* next sequence number sent */
@@ -25,7 +28,8 @@ struct tflow {
 	uint32_t		 statsn, cmdsn;
 };
 
-/* initiator 10.0.0.1:iport, target 10.0.0.<last>:tport */
+/* initiator 10.0.0.1:iport, target 10.0.0.<last>:tport; a may be NULL
+ * when the frames go to a file (out) */
 void	tflow_init(struct tflow *, struct ana *, uint16_t iport, uint8_t last,
 	    uint16_t tport);
 /* One frame from side dir; seq as given. */

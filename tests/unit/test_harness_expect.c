@@ -35,7 +35,7 @@ static const char good[] =
     "timeout: 20\n"
     "target:\n"
     "  portals: [{name: p1, address: \"127.0.0.1:0\"}, {name: p2, address: \"127.0.0.1:0\"}]\n"
-    "rules: []\n"
+    "rules: [{name: fail-login}]\n"
     "initiator:\n"
     "  script: |\n"
     "    AddTargetPortal ${p1.addr} ${p1.port}\n"
