@@ -464,6 +464,11 @@ tconn_dispatch(struct tconn *tc, const struct pdu *p,
 	if (err->code == PDU_EOVERSIZE) {
 		tconn_protocol_error(tc, p, ISCSI_REJECT_PROTOCOL_ERROR,
 		    "data segment over our MaxRecvDataSegmentLength");
+		/* 7.3: the Reject does not end the task; its data is lost */
+		if (p->opcode == PDU_OP_DATA_OUT &&
+		    (tc->state == TC_LOGGED_IN ||
+		    tc->state == TC_LOGOUT_REQUESTED))
+			tdata_out_lost(tc, p);
 		return;
 	}
 	if (tc->state == TC_LOGGED_IN && tc->sess != NULL &&

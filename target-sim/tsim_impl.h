@@ -303,15 +303,18 @@ struct ttask {
 	uint32_t	 edtl;
 	struct lun_cdb_info ci;
 	uint32_t	 want;		/* Data-Out bytes we take */
-	uint32_t	 received;	/* Data-Out bytes seen (in order) */
-	uint32_t	 stored;	/* of which within want */
+	uint32_t	 received;	/* end of the highest Data-Out seen */
+	uint32_t	 stored;	/* bytes written (within want) */
+	uint32_t	 unsol_got;	/* immediate + unsolicited bytes */
+	bool		 unsol_dataout;	/* unsolicited Data-Out came */
 	bool		 unsol_done;	/* unsolicited phase over */
 	bool		 failed;	/* lun_check said no: drain only */
 	bool		 nodata;	/* W set, the CDB moves no data out */
 	uint32_t	 unsol_datasn;	/* next unsolicited DataSN */
 	struct lun_result res;
 	uint8_t		*buf;		/* non-media data-out */
-	uint32_t	 r2t_next;	/* next offset to solicit */
+	uint32_t	 r2t_next, r2t_hi;	/* [next, hi) still to solicit */
+	bool		 r2t_planned;
 	uint32_t	 r2tsn;
 	struct tr2t	*r2ts;
 	uint32_t	 nr2t_max, nr2t_out;
@@ -337,11 +340,12 @@ void	tscsi_send_status(struct tconn *, uint32_t itt,
 void	tdata_send_in(struct tconn *, uint32_t itt, uint64_t lun_raw,
 	    const uint8_t *data, uint32_t len, const struct lun_result *res,
 	    const struct tresid *rs);
-/* A command with the W bit: task, immediate data, R2Ts (tdata.c). */
+/* A command with the W bit: task, immediate data, R2Ts (tdata_out.c). */
 void	tdata_write_start(struct tconn *, const struct pdu *p, struct lun *l,
 	    const struct lun_cdb_info *ci);
-/* Data-Out (tdata.c). */
+/* Data-Out (tdata_out.c); _lost: one over our MRDSL, data discarded. */
 void	tdata_out(struct tconn *, const struct pdu *p);
+void	tdata_out_lost(struct tconn *, const struct pdu *p);
 void	ttask_free(struct ttask *);
 void	ttask_unlink(struct ttask *);
 struct ttask *ttask_find(struct tsession *, uint32_t itt);
