@@ -143,6 +143,7 @@ struct fault_match {
 	uint32_t	 count;		/* fires at most, 0: unlimited */
 	int		 after_event;	/* enum fault_event, -1 none */
 	uint64_t	 after_ms;
+	uint64_t	 every_ms;	/* timer: then again every ms, 0 once */
 };
 
 struct fault_action {

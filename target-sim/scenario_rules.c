@@ -274,7 +274,7 @@ stage_lookup(const char *s)
 static int
 load_after(const struct yctx *c, const struct ynode *m, struct fault_match *fm)
 {
-	static const char *const allowed[] = { "event", "ms", NULL };
+	static const char *const allowed[] = { "event", "ms", "every", NULL };
 	const struct ynode *n = ymap_get(m, "after");
 	char ev[32];
 
@@ -282,13 +282,15 @@ load_after(const struct yctx *c, const struct ynode *m, struct fault_match *fm)
 		return 0;
 	if (n->type != YNODE_MAP || ymap_check_keys(c, n, allowed) != 0)
 		return yerror(c, n->line, "'after' is { event: connect|login|ffp, "
-		    "ms: N }");
+		    "ms: N [, every: N] }");
 	if (scn_str(c, n, "event", ev, sizeof(ev), true) != 0)
 		return -1;
 	if ((fm->after_event = fault_event_lookup(ev)) < 0)
 		return yerror(c, n->line, "unknown event '%s' (connect, login, "
 		    "ffp)", ev);
 	if (yget_u64(c, n, "ms", 0, 86400000, &fm->after_ms) < 0)
+		return -1;
+	if (yget_u64(c, n, "every", 1, 86400000, &fm->every_ms) < 0)
 		return -1;
 	return 0;
 }
@@ -373,6 +375,12 @@ settle(const struct yctx *c, const struct ynode *m, struct fault_rule *r)
 	if (r->m.dir == FAULT_DIR_TIMER && r->m.after_event < 0)
 		return yerror(c, m->line, "rule '%s': a timer rule needs "
 		    "'after: {event, ms}'", r->name);
+	if (r->m.every_ms > 0 && r->m.dir != FAULT_DIR_TIMER)
+		return yerror(c, m->line, "rule '%s': 'every' repeats timer "
+		    "rules only", r->name);
+	if (r->m.every_ms > 0 && r->m.count == 0)
+		return yerror(c, m->line, "rule '%s': a repeating timer needs "
+		    "a bound: 'count' 1 or more", r->name);
 	if (r->a.type == FAULT_ACT_LOGIN_STATUS ||
 	    r->a.type == FAULT_ACT_REDIRECT) {
 		if (r->m.opcode >= 0 && r->m.opcode != PDU_OP_LOGIN_REQ)
