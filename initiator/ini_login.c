@@ -381,8 +381,10 @@ static void
 l_partial(struct ini_conn *c, const struct pdu *p, const struct text_list *l)
 {
 	(void)l;
-	/* RFC 7143 11.13.4 (C bit): ask for the rest with an empty request */
-	ini_login_send(c, false, p->u.login_rsp.csg, 0);
+	/* RFC 7143 11.13.4 (C bit): ask for the rest with an empty request,
+	 * still asking to transit (11.13.3: the target may set T=1 on the
+	 * last piece only if our request has T=1) */
+	ini_login_send(c, c->login.transit, p->u.login_rsp.csg, c->login.nsg);
 }
 
 static void

@@ -164,6 +164,7 @@ struct fault_action {
 	uint32_t	 bytes;		/* nop data, extra bytes */
 	uint8_t		 opcode;	/* unknown_opcode */
 	int64_t		 offset;	/* bad_statsn */
+	uint32_t	 repeat;	/* add_key: pairs key1..keyN */
 	char		 key[TEXT_KEY_MAX + 1];		/* set/remove/dup key */
 	char		 value[TEXT_VALUE_MAX + 1];
 };

@@ -129,7 +129,7 @@ static const char *const action_keys[] = { "type", "status", "class",
 	"detail", "portal", "address", "permanent", "kind", "key", "value",
 	"which", "reason", "how", "when", "ms", "event", "vcode", "param1",
 	"param2", "param3", "cid", "time2wait", "time2retain", "time", "drop",
-	"bytes", "opcode", "offset", "response", NULL };
+	"bytes", "opcode", "offset", "response", "repeat", NULL };
 
 static int
 kind_param(const struct yctx *c, const struct ynode *m, struct fault_action *a,
@@ -182,7 +182,14 @@ action_params(const struct yctx *c, const struct ynode *m,
 			    "'address'");
 		return 0;
 	case FAULT_ACT_NEGOTIATE:
-		return kind_param(c, m, a, true);
+		if (kind_param(c, m, a, true) != 0 ||
+		    yget_u64(c, m, "repeat", 1, 4096, &v) < 0)
+			return -1;
+		a->repeat = ymap_get(m, "repeat") ? (uint32_t)v : 1;
+		if (a->repeat > 1 && a->kind != FAULT_NEG_ADD_KEY)
+			return yerror(c, m->line, "'repeat' goes with kind "
+			    "add_key only");
+		return 0;
 	case FAULT_ACT_INVALID_PDU:
 		if (kind_param(c, m, a, false) != 0 ||
 		    yget_u64(c, m, "bytes", 0, 16u << 20, &v) < 0)

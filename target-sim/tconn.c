@@ -69,7 +69,7 @@ tconn_free(struct evloop *l, void *arg)
 		keys_neg_free(tc->tneg);
 	free(tc->tneg);
 	text_accum_free(&tc->tacc);
-	free(tc->trsp);
+	tconn_long_free(tc);
 	free(tc);
 }
 
@@ -317,8 +317,13 @@ tconn_send(struct tconn *tc, struct pdu *p, bool advance)
 	if (tc->ic.state != ICONN_UP || tc->closing)
 		return -1;
 	tconn_stamp(tc, p, advance);
+	tc->tx_unsplit = false;
 	if (faults_tx(tc, p, &d) == FAULT_TX_DONE)
 		return 0;
+	/* long text goes in pieces with the C bit (tconn_long.c) */
+	if ((p->opcode == PDU_OP_LOGIN_RSP || p->opcode == PDU_OP_TEXT_RSP) &&
+	    p->data_len > tconn_text_limit(tc) && !tc->tx_unsplit)
+		return tconn_long_send(tc, p, &d);
 	return tconn_send_plain(tc, p, &d);
 }
 

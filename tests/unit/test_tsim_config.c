@@ -293,6 +293,10 @@ test_scenario_bad(void)
 	scn_bad(T0 "rules:\n  - match: { opcode: data_out }\n"
 	    "    action: { type: login_status, status: 0x0201 }\n",
 	    "answers Login Requests only");
+	scn_bad(T0 "rules:\n  - action: { type: negotiate, kind: set_key, key: A,"
+	    " value: b, repeat: 3 }\n", "'repeat' goes with kind add_key only");
+	scn_bad(T0 "rules:\n  - action: { type: negotiate, kind: add_key, key: A,"
+	    " value: b, repeat: 5000 }\n", "bad.yaml:5:");
 	scn_bad(T0 "rules:\n  - action: { type: negotiate, kind: weird }\n",
 	    "unknown negotiate kind 'weird'");
 	scn_bad(T0 "rules:\n  - action: { type: reject, reason: nosuch }\n",
