@@ -142,8 +142,11 @@ login_local_init(struct ini_conn *c)
 	local_num(L, KEYS_MAX_BURST_LENGTH, cfg->max_burst_length);
 	local_num(L, KEYS_FIRST_BURST_LENGTH, cfg->first_burst_length);
 	local_num(L, KEYS_MAX_OUTSTANDING_R2T, cfg->max_outstanding_r2t);
-	local_set(L, KEYS_DATA_PDU_IN_ORDER, "Yes");
-	local_set(L, KEYS_DATA_SEQUENCE_IN_ORDER, "Yes");
+	/* OR (13.18, 13.19): No only when the target says No too */
+	local_set(L, KEYS_DATA_PDU_IN_ORDER, cfg->data_pdu_in_order ? "Yes" :
+	    "No");
+	local_set(L, KEYS_DATA_SEQUENCE_IN_ORDER, cfg->data_sequence_in_order ?
+	    "Yes" : "No");
 	/* only ERL 0 until the ERL 1/2 work lands */
 	local_num(L, KEYS_ERROR_RECOVERY_LEVEL, 0);
 }
