@@ -236,6 +236,9 @@ session_out(struct cli *c, const struct ini_session_info *i)
 		json_kv_uint(c->j, "first_burst_length", i->first_burst);
 		json_kv_bool(c->j, "immediate_data", i->immediate_data);
 		json_kv_bool(c->j, "initial_r2t", i->initial_r2t);
+		json_kv_bool(c->j, "data_pdu_in_order", i->data_pdu_in_order);
+		json_kv_bool(c->j, "data_sequence_in_order",
+		    i->data_sequence_in_order);
 		redirect_out(c, &i->redirect, "");
 		stats_out(c, &i->stats);
 		json_object_close(c->j);

@@ -90,6 +90,7 @@ struct ini_config {
 	uint32_t	max_burst_length, first_burst_length;
 	uint32_t	max_outstanding_r2t;
 	bool		immediate_data, initial_r2t;
+	bool		data_pdu_in_order, data_sequence_in_order;
 	const char	*chap_algorithms;	/* CHAP_A preference, "7,5" */
 };
 
@@ -220,6 +221,7 @@ struct ini_session_info {
 	bool			 header_digest, data_digest;
 	uint32_t		 max_send_dsl, max_recv_dsl, max_burst, first_burst;
 	bool			 immediate_data, initial_r2t;
+	bool			 data_pdu_in_order, data_sequence_in_order;
 	struct ini_stats	 stats;
 };
 

@@ -142,8 +142,11 @@ login_local_init(struct ini_conn *c)
 	local_num(L, KEYS_MAX_BURST_LENGTH, cfg->max_burst_length);
 	local_num(L, KEYS_FIRST_BURST_LENGTH, cfg->first_burst_length);
 	local_num(L, KEYS_MAX_OUTSTANDING_R2T, cfg->max_outstanding_r2t);
-	local_set(L, KEYS_DATA_PDU_IN_ORDER, "Yes");
-	local_set(L, KEYS_DATA_SEQUENCE_IN_ORDER, "Yes");
+	/* OR (13.18, 13.19): No only when the target says No too */
+	local_set(L, KEYS_DATA_PDU_IN_ORDER, cfg->data_pdu_in_order ? "Yes" :
+	    "No");
+	local_set(L, KEYS_DATA_SEQUENCE_IN_ORDER, cfg->data_sequence_in_order ?
+	    "Yes" : "No");
 	/* only ERL 0 until the ERL 1/2 work lands */
 	local_num(L, KEYS_ERROR_RECOVERY_LEVEL, 0);
 }
@@ -381,8 +384,10 @@ static void
 l_partial(struct ini_conn *c, const struct pdu *p, const struct text_list *l)
 {
 	(void)l;
-	/* RFC 7143 11.13.4 (C bit): ask for the rest with an empty request */
-	ini_login_send(c, false, p->u.login_rsp.csg, 0);
+	/* RFC 7143 11.13.4 (C bit): ask for the rest with an empty request,
+	 * still asking to transit (11.13.3: the target may set T=1 on the
+	 * last piece only if our request has T=1) */
+	ini_login_send(c, c->login.transit, p->u.login_rsp.csg, c->login.nsg);
 }
 
 static void

@@ -31,6 +31,8 @@ ini_config_default(struct ini_config *c)
 	c->max_outstanding_r2t = 1;
 	c->immediate_data = true;
 	c->initial_r2t = false;
+	c->data_pdu_in_order = true;
+	c->data_sequence_in_order = true;
 	c->chap_algorithms = "5";
 }
 

@@ -264,6 +264,8 @@ ini_session_get_info(const struct ini_session *s, struct ini_session_info *i)
 	i->first_burst = c->params.s.first_burst_length;
 	i->immediate_data = c->params.s.immediate_data;
 	i->initial_r2t = c->params.s.initial_r2t;
+	i->data_pdu_in_order = c->params.s.data_pdu_in_order;
+	i->data_sequence_in_order = c->params.s.data_sequence_in_order;
 	i->stats = s->stats;
 	ini_conn_stats(c, &cs);
 	i->stats.bytes_tx = cs.bytes_tx;

@@ -32,7 +32,8 @@ usage(FILE *f)
 	    "  --tcp-user-timeout MS --recovery-attempts N --max-redirects N\n"
 	    "  --chap-algorithms L  CHAP_A preference, e.g. 7,5 (MD5 always)\n"
 	    "  --max-recv-dsl N --first-burst N --max-burst N\n"
-	    "  --immediate-data yes|no --initial-r2t yes|no\n\n"
+	    "  --immediate-data yes|no --initial-r2t yes|no\n"
+	    "  --data-pdu-in-order yes|no --data-sequence-in-order yes|no\n\n"
 	    "Numbers are decimal or 0x hex; '*' stands for a default.\n"
 	    "Verbs (case-insensitive):\n");
 	cli_print_verbs(f);
@@ -73,7 +74,8 @@ static bool
 known_value_option(const char *o)
 {
 	static const char *const named[] = { "--events", "--script",
-	    "--chap-algorithms", "--immediate-data", "--initial-r2t" };
+	    "--chap-algorithms", "--immediate-data", "--initial-r2t",
+	    "--data-pdu-in-order", "--data-sequence-in-order" };
 	size_t k;
 
 	for (k = 0; k < sizeof(named) / sizeof(named[0]); k++)
@@ -147,6 +149,12 @@ main(int argc, char **argv)
 				return CLI_EXIT_USAGE;
 		} else if (strcmp(o, "--initial-r2t") == 0) {
 			if (yes_no(o, val, &cfg.initial_r2t) != 0)
+				return CLI_EXIT_USAGE;
+		} else if (strcmp(o, "--data-pdu-in-order") == 0) {
+			if (yes_no(o, val, &cfg.data_pdu_in_order) != 0)
+				return CLI_EXIT_USAGE;
+		} else if (strcmp(o, "--data-sequence-in-order") == 0) {
+			if (yes_no(o, val, &cfg.data_sequence_in_order) != 0)
 				return CLI_EXIT_USAGE;
 		} else {
 			for (k = 0; k < sizeof(num_opts) / sizeof(num_opts[0]); k++)

@@ -143,6 +143,7 @@ struct fault_match {
 	uint32_t	 count;		/* fires at most, 0: unlimited */
 	int		 after_event;	/* enum fault_event, -1 none */
 	uint64_t	 after_ms;
+	uint64_t	 every_ms;	/* timer: then again every ms, 0 once */
 };
 
 struct fault_action {
@@ -163,6 +164,7 @@ struct fault_action {
 	uint32_t	 bytes;		/* nop data, extra bytes */
 	uint8_t		 opcode;	/* unknown_opcode */
 	int64_t		 offset;	/* bad_statsn */
+	uint32_t	 repeat;	/* add_key: pairs key1..keyN */
 	char		 key[TEXT_KEY_MAX + 1];		/* set/remove/dup key */
 	char		 value[TEXT_VALUE_MAX + 1];
 };

@@ -293,6 +293,7 @@ alter_invalid(struct faults *f, struct tconn *tc, const struct fault_action *a,
 		break;
 	case FAULT_INV_OVER_MRDSL:
 		grow_data(f, p, tc->max_send_dsl + (extra ? extra : 4), 'O');
+		tc->tx_unsplit = true;	/* oversize on purpose: no C bit */
 		break;
 	case FAULT_INV_UNKNOWN_OPCODE:
 		send_invalid(f, tc, a);

@@ -1,7 +1,7 @@
 /*
  * The fault-rule engine: matching a rule against a PDU or a moment (nth
  * occurrence, count), the hooks the connection code calls and the
- * per-connection timers of "after: {event, ms}" rules.
+ * per-connection timers of "after: {event, ms[, every]}" rules.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -266,11 +266,18 @@ timer_fire(struct evloop *l, void *arg)
 	struct faults *f = tc->t->faults;
 	struct fault_state *st = &f->rules[rt->idx];
 
-	(void)l;
-	if (tc->ic.state != ICONN_UP || tc->closing || f->busy)
+	const struct fault_match *m = &st->r->m;
+	bool fire;
+
+	if (tc->ic.state != ICONN_UP || tc->closing)
 		return;
-	if (!faults_match_pdu(tc, st->r, FAULT_DIR_TIMER, NULL) ||
-	    !faults_count(st))
+	fire = !f->busy && faults_match_pdu(tc, st->r, FAULT_DIR_TIMER, NULL) &&
+	    faults_count(st);
+	/* every: the next tick while the rule may still fire (count); armed
+	 * before the action, which may close the connection (and disarm) */
+	if (m->every_ms > 0 && (m->count == 0 || st->fired < m->count))
+		evtimer_arm(l, &rt->tm, m->every_ms * EV_NSEC_PER_MSEC);
+	if (!fire)
 		return;
 	tc->t->stats.rules_fired++;
 	fault_log(tc->t, st->r, tc, "timer", NULL, NULL);

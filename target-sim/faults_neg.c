@@ -237,8 +237,19 @@ faults_negotiate_edit(struct faults *f, struct tconn *tc,
 		emit(b, "DataSequenceInOrder", "No");
 		break;
 	case NEG(SET_KEY):
-	case NEG(ADD_KEY):
 		emit(b, a->key, a->value);
+		break;
+	case NEG(ADD_KEY):
+		if (a->repeat <= 1) {
+			emit(b, a->key, a->value);
+			break;
+		}
+		for (i = 1; i <= a->repeat; i++) {	/* key1=v ... keyN=v */
+			char k[TEXT_KEY_MAX + 16];
+
+			snprintf(k, sizeof(k), "%s%zu", a->key, i);
+			emit(b, k, a->value);
+		}
 		break;
 	case NEG(MALFORMED):
 		/* a pair without '=' and without its NUL terminator */

@@ -129,7 +129,7 @@ static const char *const action_keys[] = { "type", "status", "class",
 	"detail", "portal", "address", "permanent", "kind", "key", "value",
 	"which", "reason", "how", "when", "ms", "event", "vcode", "param1",
 	"param2", "param3", "cid", "time2wait", "time2retain", "time", "drop",
-	"bytes", "opcode", "offset", "response", NULL };
+	"bytes", "opcode", "offset", "response", "repeat", NULL };
 
 static int
 kind_param(const struct yctx *c, const struct ynode *m, struct fault_action *a,
@@ -182,7 +182,14 @@ action_params(const struct yctx *c, const struct ynode *m,
 			    "'address'");
 		return 0;
 	case FAULT_ACT_NEGOTIATE:
-		return kind_param(c, m, a, true);
+		if (kind_param(c, m, a, true) != 0 ||
+		    yget_u64(c, m, "repeat", 1, 4096, &v) < 0)
+			return -1;
+		a->repeat = ymap_get(m, "repeat") ? (uint32_t)v : 1;
+		if (a->repeat > 1 && a->kind != FAULT_NEG_ADD_KEY)
+			return yerror(c, m->line, "'repeat' goes with kind "
+			    "add_key only");
+		return 0;
 	case FAULT_ACT_INVALID_PDU:
 		if (kind_param(c, m, a, false) != 0 ||
 		    yget_u64(c, m, "bytes", 0, 16u << 20, &v) < 0)
@@ -274,7 +281,7 @@ stage_lookup(const char *s)
 static int
 load_after(const struct yctx *c, const struct ynode *m, struct fault_match *fm)
 {
-	static const char *const allowed[] = { "event", "ms", NULL };
+	static const char *const allowed[] = { "event", "ms", "every", NULL };
 	const struct ynode *n = ymap_get(m, "after");
 	char ev[32];
 
@@ -282,13 +289,15 @@ load_after(const struct yctx *c, const struct ynode *m, struct fault_match *fm)
 		return 0;
 	if (n->type != YNODE_MAP || ymap_check_keys(c, n, allowed) != 0)
 		return yerror(c, n->line, "'after' is { event: connect|login|ffp, "
-		    "ms: N }");
+		    "ms: N [, every: N] }");
 	if (scn_str(c, n, "event", ev, sizeof(ev), true) != 0)
 		return -1;
 	if ((fm->after_event = fault_event_lookup(ev)) < 0)
 		return yerror(c, n->line, "unknown event '%s' (connect, login, "
 		    "ffp)", ev);
 	if (yget_u64(c, n, "ms", 0, 86400000, &fm->after_ms) < 0)
+		return -1;
+	if (yget_u64(c, n, "every", 1, 86400000, &fm->every_ms) < 0)
 		return -1;
 	return 0;
 }
@@ -373,6 +382,12 @@ settle(const struct yctx *c, const struct ynode *m, struct fault_rule *r)
 	if (r->m.dir == FAULT_DIR_TIMER && r->m.after_event < 0)
 		return yerror(c, m->line, "rule '%s': a timer rule needs "
 		    "'after: {event, ms}'", r->name);
+	if (r->m.every_ms > 0 && r->m.dir != FAULT_DIR_TIMER)
+		return yerror(c, m->line, "rule '%s': 'every' repeats timer "
+		    "rules only", r->name);
+	if (r->m.every_ms > 0 && r->m.count == 0)
+		return yerror(c, m->line, "rule '%s': a repeating timer needs "
+		    "a bound: 'count' 1 or more", r->name);
 	if (r->a.type == FAULT_ACT_LOGIN_STATUS ||
 	    r->a.type == FAULT_ACT_REDIRECT) {
 		if (r->m.opcode >= 0 && r->m.opcode != PDU_OP_LOGIN_REQ)

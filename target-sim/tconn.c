@@ -69,7 +69,7 @@ tconn_free(struct evloop *l, void *arg)
 		keys_neg_free(tc->tneg);
 	free(tc->tneg);
 	text_accum_free(&tc->tacc);
-	free(tc->trsp);
+	tconn_long_free(tc);
 	free(tc);
 }
 
@@ -317,8 +317,13 @@ tconn_send(struct tconn *tc, struct pdu *p, bool advance)
 	if (tc->ic.state != ICONN_UP || tc->closing)
 		return -1;
 	tconn_stamp(tc, p, advance);
+	tc->tx_unsplit = false;
 	if (faults_tx(tc, p, &d) == FAULT_TX_DONE)
 		return 0;
+	/* long text goes in pieces with the C bit (tconn_long.c) */
+	if ((p->opcode == PDU_OP_LOGIN_RSP || p->opcode == PDU_OP_TEXT_RSP) &&
+	    p->data_len > tconn_text_limit(tc) && !tc->tx_unsplit)
+		return tconn_long_send(tc, p, &d);
 	return tconn_send_plain(tc, p, &d);
 }
 
@@ -464,6 +469,11 @@ tconn_dispatch(struct tconn *tc, const struct pdu *p,
 	if (err->code == PDU_EOVERSIZE) {
 		tconn_protocol_error(tc, p, ISCSI_REJECT_PROTOCOL_ERROR,
 		    "data segment over our MaxRecvDataSegmentLength");
+		/* 7.3: the Reject does not end the task; its data is lost */
+		if (p->opcode == PDU_OP_DATA_OUT &&
+		    (tc->state == TC_LOGGED_IN ||
+		    tc->state == TC_LOGOUT_REQUESTED))
+			tdata_out_lost(tc, p);
 		return;
 	}
 	if (tc->state == TC_LOGGED_IN && tc->sess != NULL &&

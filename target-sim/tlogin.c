@@ -261,6 +261,8 @@ finish(struct tconn *tc, struct tlogin *lg)
 	struct tconn *oc;
 	char lb[96];
 
+	if (tc->sess != NULL)
+		return 0;	/* done for an answer that went in pieces */
 	if (lg->tsih != 0) {
 		s = tsession_by_tsih(t, lg->tsih);
 		if (s == NULL || memcmp(s->isid, lg->isid, 6) != 0)
@@ -319,6 +321,44 @@ enter_ffp(struct tconn *tc, struct tlogin *lg)
 
 /* ---- one Login Request -------------------------------------------------- */
 
+/* A response went out whole (or its last piece did). */
+static void
+step_done(struct tconn *tc, struct tlogin *lg, bool transit, bool final,
+    uint8_t nsg)
+{
+	if (transit)
+		lg->csg = nsg;
+	if (final)
+		enter_ffp(tc, lg);
+}
+
+/*
+ * RFC 7143 11.13.2 / 6.1.1: our response went in pieces (C=1); the
+ * initiator asks for the next one with an empty Login Request.
+ */
+static void
+continue_response(struct tconn *tc, struct tlogin *lg, const struct pdu *p)
+{
+	bool transit_ok;
+
+	if (p->data_len > 0 || p->u.login_req.cont) {
+		tconn_long_free(tc);
+		tsim_vlog(tc->t, "conn %u: text in a Login Request while our "
+		    "response is continued", tc->id);
+		tlogin_reject(tc, p, ISCSI_LOGIN_CLASS_INITIATOR_ERROR,
+		    ISCSI_LOGIN_STATUS_INITIATOR_ERROR & 0xff, NULL);
+		return;
+	}
+	/* 11.13.3: T=1 only if this request has T=1 too; else the stage
+	 * stays and the initiator asks again (a new session, made for the
+	 * final answer, is kept: finish() does not run twice) */
+	transit_ok = p->u.login_req.transit &&
+	    p->u.login_req.nsg == lg->pend_nsg;
+	if (tconn_long_next(tc, transit_ok) && transit_ok)
+		step_done(tc, lg, lg->pend_transit, lg->pend_final,
+		    lg->pend_nsg);
+}
+
 static int
 check_continuation(struct tconn *tc, struct tlogin *lg, const struct pdu *p)
 {
@@ -327,7 +367,7 @@ check_continuation(struct tconn *tc, struct tlogin *lg, const struct pdu *p)
 	if (!lg->started) {
 		lg->started = true;
 		memcpy(lg->isid, rq->isid, 6);
-		lg->tsih = rq->tsih;
+		lg->tsih = lg->tsih_req = rq->tsih;
 		lg->cmdsn = rq->cmdsn;
 		lg->csg = rq->csg;
 		lg->leading = true;
@@ -337,8 +377,9 @@ check_continuation(struct tconn *tc, struct tlogin *lg, const struct pdu *p)
 		faults_event(tc, FAULT_EV_LOGIN);
 		return 0;
 	}
-	/* 11.12: ISID, TSIH and CID stay the same through the login */
-	if (memcmp(lg->isid, rq->isid, 6) != 0 || rq->tsih != lg->tsih ||
+	/* 11.12: ISID, TSIH and CID stay the same through the login (a
+	 * new TSIH is the initiator's only from the last response) */
+	if (memcmp(lg->isid, rq->isid, 6) != 0 || rq->tsih != lg->tsih_req ||
 	    rq->cid != tc->cid)
 		return LS(INITIATOR_ERROR);
 	return 0;
@@ -363,6 +404,10 @@ tlogin_rx(struct tconn *tc, const struct pdu *p)
 	tc->exp_statsn = rq->expstatsn;
 	if ((st = check_continuation(tc, lg, p)) != 0)
 		goto fail;
+	if (tconn_long_pending(tc)) {
+		continue_response(tc, lg, p);
+		return;
+	}
 	if (++lg->npdus > tc->t->cfg->login_pdus_max) {
 		st = LS(INITIATOR_ERROR);
 		goto fail;
@@ -425,10 +470,13 @@ tlogin_rx(struct tconn *tc, const struct pdu *p)
 	rsp.u.login_rsp.tsih = final ? lg->tsih : rq->tsih;
 	pdu_set_data(&rsp, out.buf, (uint32_t)out.len);
 	tconn_send(tc, &rsp, true);
-	if (transit)
-		lg->csg = rq->nsg;
-	if (final)
-		enter_ffp(tc, lg);
+	if (tconn_long_pending(tc)) {
+		/* in pieces: the stage moves with the last one */
+		lg->pend_transit = transit;
+		lg->pend_final = final;
+		lg->pend_nsg = rq->nsg;
+	} else
+		step_done(tc, lg, transit, final, rq->nsg);
 done:
 	text_builder_free(&out);
 	text_list_free(&list);

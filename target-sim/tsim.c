@@ -314,7 +314,7 @@ tsim_destroy(struct tsim *t)
 			keys_neg_free(c->tneg);
 		free(c->tneg);
 		text_accum_free(&c->tacc);
-		free(c->trsp);
+		tconn_long_free(c);
 		free(c);
 	}
 	for (i = 0; i < t->nportals; i++)

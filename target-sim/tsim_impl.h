@@ -107,9 +107,9 @@ struct tconn {
 	/* text negotiation in FFP (ttext.c) */
 	struct keys_neg	*tneg;		/* allocated by the first Text */
 	struct text_accum tacc;
-	uint8_t		*trsp;		/* response text still to send */
-	size_t		 trsp_len, trsp_off;
-	uint32_t	 trsp_ttt, trsp_itt;
+	uint32_t	 treq_ttt;	/* tag given to a split request */
+	struct tconn_long *lrsp;	/* a long response in pieces */
+	bool		 tx_unsplit;	/* a fault made it oversize */
 
 	/* times of events, loop clock (faults "after") */
 	uint64_t	 t_connect, t_login, t_ffp;
@@ -163,6 +163,21 @@ int	tconn_hold_rx(struct tconn *, const struct pdu *p, bool digest_error,
 void	tconn_hold_tx_until(struct tconn *, uint64_t until_ns);
 int	tconn_send_delayed(struct tconn *, const uint8_t *buf, size_t len,
 	    uint64_t delay_ns);
+/*
+ * Login/Text Responses longer than the initiator takes (tconn_long.c):
+ * the limit, the first piece sent by tconn_send, the next on the
+ * initiator's empty request (true when that was the last piece; a Login
+ * Response gets T=1 there only with transit_ok).
+ */
+struct tconn_long;
+uint32_t tconn_text_limit(const struct tconn *);
+int	tconn_long_send(struct tconn *, const struct pdu *p,
+	    const struct pdu_digest_opts *d);
+bool	tconn_long_next(struct tconn *, bool transit_ok);
+bool	tconn_long_pending(const struct tconn *);
+uint32_t tconn_long_ttt(const struct tconn *);
+uint32_t tconn_long_itt(const struct tconn *);
+void	tconn_long_free(struct tconn *);
 /* Reject PDU carrying the rejected BHS (RFC 7143 11.17). */
 int	tconn_send_reject(struct tconn *, const struct pdu *rejected,
 	    uint8_t reason);
@@ -189,7 +204,8 @@ struct tlogin {
 	bool		 started;
 	bool		 checked;	/* first complete text looked at */
 	uint8_t		 isid[6];
-	uint16_t	 tsih;
+	uint16_t	 tsih;		/* the session's (new one: at the end) */
+	uint16_t	 tsih_req;	/* as the initiator sends it */
 	uint32_t	 cmdsn;		/* ExpCmdSN during login */
 	uint8_t		 csg;		/* stage we are in */
 	unsigned	 npdus;
@@ -203,6 +219,9 @@ struct tlogin {
 	struct keys_neg	 neg;
 	struct text_accum acc;
 	bool		 sent_tpgt, sent_mrdsl, sent_offers;
+	/* a response in pieces: what its last piece does */
+	bool		 pend_transit, pend_final;
+	uint8_t		 pend_nsg;
 	/* CHAP */
 	enum tlogin_auth_state auth;
 	bool		 chap_required;
@@ -303,15 +322,18 @@ struct ttask {
 	uint32_t	 edtl;
 	struct lun_cdb_info ci;
 	uint32_t	 want;		/* Data-Out bytes we take */
-	uint32_t	 received;	/* Data-Out bytes seen (in order) */
-	uint32_t	 stored;	/* of which within want */
+	uint32_t	 received;	/* end of the highest Data-Out seen */
+	uint32_t	 stored;	/* bytes written (within want) */
+	uint32_t	 unsol_got;	/* immediate + unsolicited bytes */
+	bool		 unsol_dataout;	/* unsolicited Data-Out came */
 	bool		 unsol_done;	/* unsolicited phase over */
 	bool		 failed;	/* lun_check said no: drain only */
 	bool		 nodata;	/* W set, the CDB moves no data out */
 	uint32_t	 unsol_datasn;	/* next unsolicited DataSN */
 	struct lun_result res;
 	uint8_t		*buf;		/* non-media data-out */
-	uint32_t	 r2t_next;	/* next offset to solicit */
+	uint32_t	 r2t_next, r2t_hi;	/* [next, hi) still to solicit */
+	bool		 r2t_planned;
 	uint32_t	 r2tsn;
 	struct tr2t	*r2ts;
 	uint32_t	 nr2t_max, nr2t_out;
@@ -337,11 +359,12 @@ void	tscsi_send_status(struct tconn *, uint32_t itt,
 void	tdata_send_in(struct tconn *, uint32_t itt, uint64_t lun_raw,
 	    const uint8_t *data, uint32_t len, const struct lun_result *res,
 	    const struct tresid *rs);
-/* A command with the W bit: task, immediate data, R2Ts (tdata.c). */
+/* A command with the W bit: task, immediate data, R2Ts (tdata_out.c). */
 void	tdata_write_start(struct tconn *, const struct pdu *p, struct lun *l,
 	    const struct lun_cdb_info *ci);
-/* Data-Out (tdata.c). */
+/* Data-Out (tdata_out.c); _lost: one over our MRDSL, data discarded. */
 void	tdata_out(struct tconn *, const struct pdu *p);
+void	tdata_out_lost(struct tconn *, const struct pdu *p);
 void	ttask_free(struct ttask *);
 void	ttask_unlink(struct ttask *);
 struct ttask *ttask_find(struct tsession *, uint32_t itt);

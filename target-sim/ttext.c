@@ -95,45 +95,6 @@ ttext_sendtargets(struct tsim *t, struct tsession *s, const char *value,
 
 /* ---- responses ---------------------------------------------------------- */
 
-/* Send the next chunk of tc->trsp (pairs kept whole where they fit). */
-static void
-send_chunk(struct tconn *tc)
-{
-	size_t left = tc->trsp_len - tc->trsp_off, n = left;
-	size_t max = tc->max_send_dsl ? tc->max_send_dsl : 8192;
-	bool more;
-	struct pdu p;
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && tc->trsp[tc->trsp_off + n - 1] != '\0')
-			n--;
-		if (n == 0)
-			n = max;	/* one pair longer than a PDU */
-	}
-	more = n < left;
-	pdu_init(&p, PDU_OP_TEXT_RSP);
-	p.itt = tc->trsp_itt;
-	p.final = !more;
-	p.u.text_rsp.cont = more;
-	if (more) {
-		struct tsession *s = tc->sess;
-
-		do
-			tc->trsp_ttt = s->next_ttt++;
-		while (tc->trsp_ttt == PDU_TAG_RESERVED);
-	}
-	p.u.text_rsp.ttt = more ? tc->trsp_ttt : PDU_TAG_RESERVED;
-	pdu_set_data(&p, tc->trsp + tc->trsp_off, (uint32_t)n);
-	tc->trsp_off += n;
-	tconn_send(tc, &p, true);
-	if (!more) {
-		free(tc->trsp);
-		tc->trsp = NULL;
-		tc->trsp_len = tc->trsp_off = 0;
-	}
-}
-
 static void
 empty_rsp(struct tconn *tc, const struct pdu *req, bool final)
 {
@@ -148,7 +109,7 @@ empty_rsp(struct tconn *tc, const struct pdu *req, bool final)
 		do
 			p.u.text_rsp.ttt = s->next_ttt++;
 		while (p.u.text_rsp.ttt == PDU_TAG_RESERVED);
-	tc->trsp_ttt = p.u.text_rsp.ttt;
+	tc->treq_ttt = p.u.text_rsp.ttt;
 	tconn_send(tc, &p, true);
 }
 
@@ -159,6 +120,7 @@ negotiate(struct tconn *tc, const struct pdu *p, const struct text_list *list)
 	struct tsession *s = tc->sess;
 	struct text_builder b;
 	struct keys_result r;
+	struct pdu rsp;
 	size_t i;
 
 	if (tc->tneg == NULL) {
@@ -190,16 +152,14 @@ negotiate(struct tconn *tc, const struct pdu *p, const struct text_list *list)
 			text_builder_add(&b, pr->key, r.action == KEYS_ACT_ANSWER ?
 			    r.answer : "Reject");
 	}
-	free(tc->trsp);
-	tc->trsp = b.buf;	/* take the buffer over */
-	tc->trsp_len = b.len;
-	tc->trsp_off = 0;
-	tc->trsp_itt = p->itt;
-	if (tc->trsp == NULL) {
-		tc->trsp = malloc(1);
-		tc->trsp_len = 0;
-	}
-	send_chunk(tc);
+	/* the whole response: tconn_send cuts it to the initiator's MRDSL */
+	pdu_init(&rsp, PDU_OP_TEXT_RSP);
+	rsp.itt = p->itt;
+	rsp.final = true;
+	rsp.u.text_rsp.ttt = PDU_TAG_RESERVED;
+	pdu_set_data(&rsp, b.buf, (uint32_t)b.len);
+	tconn_send(tc, &rsp, true);
+	text_builder_free(&b);
 }
 
 void
@@ -211,21 +171,18 @@ ttext_rx(struct tconn *tc, const struct pdu *p)
 
 	if (rq->ttt != PDU_TAG_RESERVED) {
 		/* 11.10.4: continue a response we split */
-		if (tc->trsp != NULL && rq->ttt == tc->trsp_ttt &&
-		    p->itt == tc->trsp_itt && p->data_len == 0) {
-			send_chunk(tc);
+		if (tconn_long_pending(tc) && rq->ttt == tconn_long_ttt(tc) &&
+		    p->itt == tconn_long_itt(tc) && p->data_len == 0) {
+			tconn_long_next(tc, true);
 			return;
 		}
-		if (rq->ttt == tc->trsp_ttt && tc->tacc.len > 0)
+		if (rq->ttt == tc->treq_ttt && tc->tacc.len > 0)
 			goto accumulate;	/* more of a split request */
 		tconn_protocol_error(tc, p, ISCSI_REJECT_INVALID_PDU_FIELD,
 		    "Text Request with a Target Transfer Tag we did not give");
 		return;
 	}
-	if (tc->trsp != NULL) {		/* a new request resets (11.10.4) */
-		free(tc->trsp);
-		tc->trsp = NULL;
-	}
+	tconn_long_free(tc);		/* a new request resets (11.10.4) */
 accumulate:
 	if (text_accum_add(&tc->tacc, p->data, p->data_len, rq->cont) !=
 	    TEXT_OK) {

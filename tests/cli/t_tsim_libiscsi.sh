@@ -227,5 +227,24 @@ expect_out "dataio ok"
 # mutual CHAP with the wrong target secret: libiscsi must refuse the target
 expect_exit 3 timeout 30 "$WORK/dataio" 127.0.0.1:$P $T1 0 0 user1 secretsecret12 tgtuser wrongsecret1234
 stop_target chap
+
+# ---- target 3: 300 targets, a ~20 KB SendTargets answer --------------------
+# (one Text Response for libiscsi, which declares 262144 and, in 1.19,
+# refuses the C bit in Text and Login Responses: "unsupported flags in
+# text reply 40"; the C bit itself is checked with our initiator in
+# scenarios/discovery/sendtargets-long-response.yaml)
+set --
+i=0
+while [ $i -lt 300 ]; do
+	set -- "$@" --target "iqn.2024-01.org.iscsi-bench:many-$i" --lun 64k
+	i=$((i + 1))
+done
+start_target many --listen 127.0.0.1:0 "$@"
+P=$PORT
+expect_exit 0 timeout 20 iscsi-ls iscsi://127.0.0.1:$P/
+n=$(printf '%s\n' "$OUT" | grep -c '^Target:iqn.2024-01.org.iscsi-bench:many-')
+[ "$n" -eq 300 ] || fail "iscsi-ls listed $n of 300 targets"
+expect_out "Target:iqn.2024-01.org.iscsi-bench:many-299 Portal:127.0.0.1:$P,1"
+stop_target many
 PIDS=""
 echo "libiscsi interop ok"

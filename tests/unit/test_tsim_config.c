@@ -280,11 +280,23 @@ test_scenario_bad(void)
 	    "bad.yaml:5: rule 'rule1': action reject cannot act on direction out");
 	scn_bad(T0 "rules:\n  - match: { direction: timer }\n"
 	    "    action: { type: nop_in }\n", "needs 'after");
+	scn_bad(T0 "rules:\n  - match: { after: { event: ffp, ms: 1, every: 5 },"
+	    " count: 0 }\n    action: { type: nop_in }\n",
+	    "bad.yaml:5: rule 'rule1': a repeating timer needs a bound");
+	scn_bad(T0 "rules:\n  - match: { opcode: nop_out, count: 3,"
+	    " after: { event: ffp, ms: 1, every: 5 } }\n"
+	    "    action: { type: ignore }\n", "'every' repeats timer rules only");
+	scn_bad(T0 "rules:\n  - match: { after: { event: ffp, ms: 1, every: 0 },"
+	    " count: 2 }\n    action: { type: nop_in }\n", "bad.yaml:5:");
 	scn_bad(T0 "rules:\n  - match: { opcode: frob }\n    action: { type: ignore }\n",
 	    "bad.yaml:5: unknown opcode 'frob'");
 	scn_bad(T0 "rules:\n  - match: { opcode: data_out }\n"
 	    "    action: { type: login_status, status: 0x0201 }\n",
 	    "answers Login Requests only");
+	scn_bad(T0 "rules:\n  - action: { type: negotiate, kind: set_key, key: A,"
+	    " value: b, repeat: 3 }\n", "'repeat' goes with kind add_key only");
+	scn_bad(T0 "rules:\n  - action: { type: negotiate, kind: add_key, key: A,"
+	    " value: b, repeat: 5000 }\n", "bad.yaml:5:");
 	scn_bad(T0 "rules:\n  - action: { type: negotiate, kind: weird }\n",
 	    "unknown negotiate kind 'weird'");
 	scn_bad(T0 "rules:\n  - action: { type: reject, reason: nosuch }\n",
