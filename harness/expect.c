@@ -25,6 +25,7 @@ verdicts_add(struct verdicts *vs, int pass, const char *what, const char *fmt, .
 	}
 	v = &vs->v[vs->n++];
 	v->pass = pass;
+	v->deviation = 0;
 	if (!pass)
 		vs->failed++;
 	snprintf(v->what, sizeof(v->what), "%s", what);
@@ -32,6 +33,25 @@ verdicts_add(struct verdicts *vs, int pass, const char *what, const char *fmt, .
 	vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
 	va_end(ap);
 	return 0;
+}
+
+void
+verdicts_mark_deviation(struct verdicts *vs, size_t from, const char *why)
+{
+	size_t i, len;
+
+	for (i = from; i < vs->n; i++) {
+		struct verdict *v = &vs->v[i];
+
+		if (v->pass || v->deviation)
+			continue;
+		v->deviation = 1;
+		vs->failed--;
+		vs->deviations++;
+		len = strlen(v->detail);
+		snprintf(v->detail + len, sizeof(v->detail) - len,
+		    "; known deviation: %s", why);
+	}
 }
 
 void

@@ -43,14 +43,16 @@ struct observation {
 
 struct verdict {
 	int		 pass;
+	int		 deviation;	/* failed as a documented known deviation */
 	char		 what[128];		/* "step 2 ISDSC" */
-	char		 detail[256];		/* expected vs seen */
+	char		 detail[512];		/* expected vs seen */
 };
 
 struct verdicts {
 	struct verdict	*v;
 	size_t		 n, cap;
 	size_t		 failed;
+	size_t		 deviations;	/* failed verdicts marked deviation */
 };
 
 void	obs_init(struct observation *);
@@ -87,5 +89,12 @@ const struct ynode *json_path(const struct ynode *root, const char *path);
 int	verdicts_add(struct verdicts *, int pass, const char *what,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	verdicts_free(struct verdicts *);
+/*
+ * Turn the failed verdicts from index `from` on into known deviations: the
+ * initiator under test is documented (text `why`) to differ from the
+ * documents there.  They no longer count as failures, and every report
+ * shows them as deviations with the text.
+ */
+void	verdicts_mark_deviation(struct verdicts *, size_t from, const char *why);
 
 #endif

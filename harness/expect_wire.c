@@ -333,6 +333,7 @@ expect_wire_eval(const struct wire_check *checks, size_t n,
 	for (i = 0; i < n; i++) {
 		const struct wire_check *c = &checks[i];
 		struct wsel sel;
+		size_t first;
 
 		if (!log->usable || log->n == 0) {
 			fail_all(c, !log->usable ? log->why :
@@ -343,6 +344,7 @@ expect_wire_eval(const struct wire_check *checks, size_t n,
 			fail_all(c, why, vs);
 			continue;
 		}
+		first = vs->n;
 		if (c->has_count)
 			check_count(&w, c, &sel, vs);
 		if (c->none)
@@ -351,6 +353,8 @@ expect_wire_eval(const struct wire_check *checks, size_t n,
 			check_gap(&w, c, &sel, vs);
 		if (c->same_field[0] != '\0')
 			check_same(&w, c, &sel, vs);
+		if (c->deviation[0] != '\0')
+			verdicts_mark_deviation(vs, first, c->deviation);
 		free(sel.idx);
 	}
 }

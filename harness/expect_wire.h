@@ -70,6 +70,7 @@ struct wire_check {
 	int64_t		 gap_min_ms, gap_max_ms;	/* -1: no bound */
 	char		 same_field[32];		/* "" : no same check */
 	struct wire_sel	*same_sel;
+	char		 deviation[200];	/* "": none; else why it may fail */
 };
 
 /* One captured PDU, as the analyzer decoded it. */

@@ -10,7 +10,7 @@
 #define WIRE_NEST_MAX	4	/* after: {pdu: {after: {pdu: ...}}} */
 
 static const char *const check_keys[] = { "name", "pdu", "count", "none",
-	"first_gap_ms", "same", NULL };
+	"first_gap_ms", "same", "deviation", NULL };
 static const char *const sel_keys[] = { "direction", "opcode", "scsi_opcode",
 	"connection", "session", "portal", "key", "fields", "nth", "after", NULL };
 static const char *const after_keys[] = { "rule", "nth", "pdu", NULL };
@@ -326,7 +326,7 @@ load_check(const struct yctx *c, const struct ynode *n, char portals[][64],
     size_t nportals, struct wire_check *w)
 {
 	const struct ynode *v;
-	const char *name = NULL;
+	const char *name = NULL, *dev = NULL;
 	int64_t lo, hi;
 
 	w->line = n->line;
@@ -339,6 +339,14 @@ load_check(const struct yctx *c, const struct ynode *n, char portals[][64],
 		return -1;
 	if (name != NULL)
 		snprintf(w->name, sizeof(w->name), "%s", name);
+	if (yget_str(c, n, "deviation", &dev) == -1)
+		return -1;
+	if (dev != NULL) {
+		if (*dev == '\0')
+			return yerror(c, n->line, "'deviation' needs the text "
+			    "that documents the known deviation");
+		snprintf(w->deviation, sizeof(w->deviation), "%s", dev);
+	}
 	if ((v = ymap_get(n, "pdu")) == NULL)
 		return yerror(c, n->line, "a wire assertion needs 'pdu' (which "
 		    "PDUs it is about)");

@@ -27,7 +27,7 @@ static const char css[] =
     "table{border-collapse:collapse;margin:.5em 0}"
     "td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}"
     "th{background:#eee}.pass{color:#070;font-weight:bold}"
-    ".fail,.error{color:#b00;font-weight:bold}.skip{color:#850;font-weight:bold}"
+    ".fail,.error{color:#b00;font-weight:bold}.skip,.dev{color:#850;font-weight:bold}"
     "code{background:#f4f4f4}";
 
 static void
@@ -162,7 +162,7 @@ html_scenario_page(const struct suite_entry *e, const char *rundir,
 	fprintf(f, "<p><a href=\"index.html\">all scenarios</a></p>\n");
 	fprintf(f, "<p>Result: <span class=\"%s\">%s</span> in %.1f s. ",
 	    run_status_name(r->status), run_status_name(r->status), r->seconds);
-	esc(f, r->status == RUN_PASS ? "" : r->reason);
+	esc(f, run_note(r));
 	fprintf(f, "</p>\n");
 	if (e->loaded) {
 		fprintf(f, "<p>File: <code>");
@@ -188,8 +188,9 @@ html_scenario_page(const struct suite_entry *e, const char *rundir,
 	for (i = 0; i < r->verdicts.n; i++) {
 		const struct verdict *v = &r->verdicts.v[i];
 
-		fprintf(f, "<tr><td class=\"%s\">%s</td><td>", v->pass ? "pass" : "fail",
-		    v->pass ? "pass" : "FAIL");
+		fprintf(f, "<tr><td class=\"%s\">%s</td><td>", v->pass ? "pass" :
+		    v->deviation ? "dev" : "fail", v->pass ? "pass" :
+		    v->deviation ? "known deviation" : "FAIL");
 		esc(f, v->what);
 		fprintf(f, "</td><td>");
 		esc(f, v->detail);
@@ -262,7 +263,7 @@ html_index(const struct suite *su, const char *htmldir)
 		fprintf(f, "</a></td><td class=\"%s\">%s</td><td>%.1f s</td><td>",
 		    run_status_name(e->result.status), run_status_name(e->result.status),
 		    e->result.seconds);
-		esc(f, e->result.status == RUN_PASS ? "" : e->result.reason);
+		esc(f, run_note(&e->result));
 		fprintf(f, "</td></tr>\n");
 	}
 	fprintf(f, "</table>\n</body></html>\n");

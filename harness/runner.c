@@ -473,7 +473,8 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 	}
 	r->status = r->verdicts.failed > 0 ? RUN_FAIL : RUN_PASS;
 	for (i = 0; i < r->verdicts.n; i++)
-		if (!r->verdicts.v[i].pass) {
+		if (!r->verdicts.v[i].pass && (r->status == RUN_FAIL) ==
+		    !r->verdicts.v[i].deviation) {
 			snprintf(r->reason, sizeof(r->reason), "%s: %s",
 			    r->verdicts.v[i].what, r->verdicts.v[i].detail);
 			break;
@@ -486,6 +487,14 @@ done:
 	r->seconds = (double)(proc_now_ms() - t0) / 1000.0;
 	snprintf(path, sizeof(path), "%s/result.json", r->dir);
 	(void)run_write_json(s, r, path);
+}
+
+const char *
+run_note(const struct run_result *r)
+{
+	if (r->status != RUN_PASS || r->verdicts.deviations > 0)
+		return r->reason;
+	return "";
 }
 
 int
@@ -519,6 +528,8 @@ run_write_json(const struct scn *s, const struct run_result *r, const char *path
 	for (i = 0; i < r->verdicts.n; i++) {
 		json_object_open(&j);
 		json_kv_bool(&j, "pass", r->verdicts.v[i].pass);
+		if (r->verdicts.v[i].deviation)
+			json_kv_bool(&j, "deviation", 1);
 		json_kv_string(&j, "what", r->verdicts.v[i].what);
 		json_kv_string(&j, "detail", r->verdicts.v[i].detail);
 		json_object_close(&j);
@@ -567,13 +578,21 @@ run_read_json(const char *path, struct run_result *r)
 	if ((vs = ymap_get(n, "verdicts")) != NULL && vs->type == YNODE_SEQ)
 		for (i = 0; i < vs->n; i++) {
 			const char *what = "", *detail = "";
-			int pass = 0;
+			int pass = 0, dev = 0;
 
 			v = vs->items[i];
 			(void)yget_str(&c, v, "what", &what);
 			(void)yget_str(&c, v, "detail", &detail);
 			(void)yget_bool(&c, v, "pass", &pass);
+			(void)yget_bool(&c, v, "deviation", &dev);
 			verdicts_add(&r->verdicts, pass, what, "%s", detail);
+			if (dev && !pass) {
+				struct verdict *last = &r->verdicts.v[r->verdicts.n - 1];
+
+				last->deviation = 1;
+				r->verdicts.failed--;
+				r->verdicts.deviations++;
+			}
 		}
 	ytree_free(n);
 	return 0;

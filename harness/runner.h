@@ -22,7 +22,7 @@ struct run_opts {
 
 struct run_result {
 	enum run_status	 status;
-	char		 reason[512];	/* error / skip reason, or first failure */
+	char		 reason[768];	/* error / skip reason, or first failure */
 	char		 dir[600];	/* where its files are */
 	double		 seconds;
 	char		 capture[300];	/* capture file, or why there is none */
@@ -30,6 +30,11 @@ struct run_result {
 };
 
 const char *run_status_name(enum run_status);
+/*
+ * What a report shows in its "why" column: the reason of a run that did not
+ * pass, the first known deviation of one that passed with some, else "".
+ */
+const char *run_note(const struct run_result *);
 /* Run s; the result's verdicts must be freed with verdicts_free. */
 void	run_scenario(const struct scn *s, const struct run_opts *o,
 	    struct run_result *r);

@@ -196,6 +196,8 @@ eval(const char *yaml, const struct wire_log *l, struct verdicts *vs)
 	expect_wire_free(w, n);
 }
 
+static void load_error(const char *, const char *);
+
 static void
 show(const struct verdicts *vs)
 {
@@ -280,6 +282,45 @@ test_first_gap(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(vs.v[2].detail, "no such PDU after"));
 	verdicts_free(&vs);
 	wire_log_free(&l);
+}
+
+/*
+ * A known deviation: a check that fails is reported as a deviation, not a
+ * failure; one that holds stays a pass; unevaluable checks still fail.
+ */
+static void
+test_known_deviation(void)
+{
+	struct wire_log l;
+	struct verdicts vs = { 0 };
+
+	build_log(&l);
+	eval("- pdu: {direction: i2t, opcode: login_req, after: {rule: drop}}\n"
+	    "  first_gap_ms: {min: 3000}\n"
+	    "  deviation: reconnects early\n"
+	    "- pdu: {direction: i2t, opcode: login_req, after: {rule: drop}}\n"
+	    "  first_gap_ms: {min: 1000}\n"
+	    "  deviation: reconnects early\n"
+	    "- pdu: {direction: i2t, opcode: login_req, after: {rule: drop}}\n"
+	    "  first_gap_ms: {max: 10}\n", &l, &vs);
+	show(&vs);
+	CU_ASSERT_EQUAL_FATAL(vs.n, 3);
+	CU_ASSERT(!vs.v[0].pass);
+	CU_ASSERT(vs.v[0].deviation);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vs.v[0].detail,
+	    "2000.0 ms (expected >= 3000 ms)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vs.v[0].detail,
+	    "; known deviation: reconnects early"));
+	CU_ASSERT(vs.v[1].pass);
+	CU_ASSERT(!vs.v[1].deviation);
+	CU_ASSERT(!vs.v[2].pass);
+	CU_ASSERT(!vs.v[2].deviation);
+	CU_ASSERT_EQUAL(vs.failed, 1);
+	CU_ASSERT_EQUAL(vs.deviations, 1);
+	verdicts_free(&vs);
+	wire_log_free(&l);
+	load_error("- pdu: {opcode: scsi_cmd}\n  count: 1\n  deviation: \"\"\n",
+	    "'deviation' needs the text");
 }
 
 /* RFC 7143 6.3.5 reinstatement: same ISID; TSIH of the old session */
@@ -642,6 +683,7 @@ static CU_TestInfo wire_tests[] = {
 	{ "field_names_rfc7143", test_field_names },
 	{ "after_rule_redirect", test_after_rule },
 	{ "first_gap_time2wait", test_first_gap },
+	{ "known_deviation", test_known_deviation },
 	{ "after_pdu_same_nth", test_after_pdu_same_nth },
 	{ "login_text_keys", test_keys },
 	{ "cannot_evaluate_fails", test_cannot_evaluate },
