@@ -82,6 +82,18 @@ ana_free(struct ana *a)
 	free(a);
 }
 
+static void
+conn_end_report(struct ana_conn_int *c)
+{
+	struct ana *a = c->ana;
+
+	if (c->end_reported)
+		return;
+	c->end_reported = true;
+	if (a->opts.on_conn_end != NULL)
+		a->opts.on_conn_end(a->opts.arg, &c->pub);
+}
+
 /* ---- PDUs from the framer ------------------------------------------- */
 
 static void
@@ -267,9 +279,12 @@ on_tcp_end(void *arg, bool reset, uint64_t frame)
 
 	framer_end(&c->fr[dir], frame);
 	c->ended[dir] = true;
-	if (!c->closer_known) {
-		c->closer_known = true;
-		c->closer = dir;
+	if (!c->pub.closer_known) {
+		c->pub.closer_known = true;
+		c->pub.closer = dir;
+		c->pub.closer_rst = reset;
+		c->pub.close_frame = frame;
+		c->pub.close_time = c->ana->time;
 	}
 	if (reset)
 		c->pub.reset = true;
@@ -277,6 +292,7 @@ on_tcp_end(void *arg, bool reset, uint64_t frame)
 		c->pub.closed = true;
 		ana_ffp_end(c, reset);
 	}
+	conn_end_report(c);
 }
 
 static const struct tcp_ops tcp_ops = {
@@ -387,6 +403,7 @@ conn_new(struct ana *a, int family, const uint8_t *ca, uint16_t cp,
 	c->cport = c->pub.iport = cp;
 	c->sport = c->pub.tport = sp;
 	c->pub.first_frame = a->frame;
+	c->pub.first_time = a->time;
 	c->pub.max_recv_dsl[0] = c->pub.max_recv_dsl[1] = 8192; /* 13.12 default */
 	c->hash = tuple_hash(family, ca, cp, sa, sp);
 	c->active = true;
@@ -417,6 +434,7 @@ conn_finish(struct ana_conn_int *c)
 		framer_end(&c->fr[d], c->ana->frame);
 	}
 	ana_ffp_end(c, false);
+	conn_end_report(c);
 	c->pub.retransmissions = c->tcp[0].stats.retrans_segments +
 	    c->tcp[1].stats.retrans_segments;
 	c->pub.midstream = c->pub.midstream || c->tcp[0].midstream;

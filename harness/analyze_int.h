@@ -117,8 +117,7 @@ struct ana_conn_int {
 	bool		 end_done;	/* ana_ffp_end ran */
 	bool		 logout_pending;	/* Logout Request not answered */
 	bool		 lost[2];	/* PDUs of this direction were missed */
-	bool		 closer_known;
-	enum ana_dir	 closer;	/* direction that ended first */
+	bool		 end_reported;	/* opts.on_conn_end called */
 	struct ana_login *login;	/* during login only */
 	bool		 statsn_known;
 	uint32_t	 exp_statsn;	/* next StatSN expected from the target */
