@@ -205,6 +205,7 @@ struct rp_script_opts {
 	const char	*chap_secret;	/* placeholder secrets */
 	const char	*mutual_secret;
 	size_t		 max_verbs;
+	double		 end_time;	/* of the capture: a last Sleep */
 };
 
 /* Write the script lines (each indented by indent spaces) to f.  Returns

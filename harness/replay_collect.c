@@ -298,7 +298,7 @@ login_request(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
 					a->multipath = t->sessions > 0;
 					g->target = (size_t)(t - c->targets) + 1;
 				}
-				g->login_action = c->nacts;
+				g->login_action = g->verb_action = c->nacts;
 			}
 			g->verb_done = true;
 		}
@@ -533,6 +533,10 @@ rp_collect_pdu(void *arg, const struct ana_pdu_ctx *x)
 	}
 	if (g != NULL && !g->discovery)
 		rp_task_pdu(c, cc, x);
+	/* a Reject in a discovery session fails AddTargetPortal */
+	if (g != NULL && g->discovery && p->opcode == PDU_OP_REJECT &&
+	    g->verb_action != 0)
+		c->acts[g->verb_action - 1].fails = true;
 	if (x->dir == ANA_DIR_I2T)
 		other_request(c, g, x);
 	if (rp.index != 0 && rp_rules_pdu(&c->rules, &rp) != 0)
@@ -572,11 +576,13 @@ rp_collect_conn_end(void *arg, const struct ana_conn *k)
 	if (cc->ended)
 		return;
 	cc->ended = true;
+	if (k->closer_known && c->have_time && k->close_time > c->last_time)
+		c->last_time = k->close_time;
 	if (!cc->seen) {
 		cc->seen = true;
 		cc->portal = portal_of(c, k);
 	}
-	rp_tasks_conn_end(c, cc);
+	rp_tasks_conn_end(c, cc, k->closer_known);
 	if (k->closer_known && rp_rules_conn_end(&c->rules, ord, k->closer,
 	    k->closer_rst, k->close_time) != 0)
 		c->nomem = true;
@@ -587,8 +593,11 @@ rp_collect_finish(struct rp_collect *c)
 {
 	size_t i;
 
+	/* a login the capture never saw succeed (dropped, redirected to
+	   nowhere): the verb fails */
 	for (i = 0; i < c->nacts; i++)
-		if (c->acts[i].kind == RA_SCSI && !c->acts[i].ended)
-			c->acts[i].fails = true;	/* never answered */
+		if ((c->acts[i].kind == RA_LOGIN ||
+		    c->acts[i].kind == RA_DISCOVERY) && !c->acts[i].ended)
+			c->acts[i].fails = true;
 	rp_rules_finish(&c->rules);
 }

@@ -79,6 +79,7 @@ struct rp_group {	/* sessions of one ISID: recoveries, redirects */
 	bool		 logged_in;	/* reached FFP, not logged out */
 	bool		 verb_done;	/* its login verb was made */
 	size_t		 login_action;	/* index + 1, while the login runs */
+	size_t		 verb_action;	/* index + 1 of its login verb */
 	size_t		 target;	/* index + 1 */
 	struct rp_pending pending[RP_PENDING];
 };
@@ -139,7 +140,8 @@ void	rp_portal_text(const struct rp_portal *, char *buf, size_t bufsz);
 /* replay_tasks.c: SCSI commands, their data, LUN sizes, retries */
 void	rp_task_pdu(struct rp_collect *, struct rp_cconn *,
 	    const struct ana_pdu_ctx *);
-void	rp_tasks_conn_end(struct rp_collect *, struct rp_cconn *);
+void	rp_tasks_conn_end(struct rp_collect *, struct rp_cconn *,
+	    bool closed);
 void	rp_tasks_free(struct rp_cconn *);
 
 /* replay_yaml.c: the scenario; data files first.  0, or -1 + errbuf. */

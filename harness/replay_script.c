@@ -17,6 +17,7 @@
 #define RW_CHUNK	(1024 * 1024)	/* initiator/cli_verbs_scsi.c */
 #define SLEEP_MIN_MS	100		/* shorter pauses are not scripted */
 #define SLEEP_MAX_MS	600000
+#define SLEEP_LAST_MS	20		/* the capture went on after the script */
 #define WAIT_EXTRA_MS	5000		/* WaitEvent 34: the gap plus this */
 
 struct out {
@@ -199,7 +200,7 @@ scsi_verb(struct out *o, const struct rp_action *a, size_t n, size_t i,
 			return i;
 		}
 		line(o, "# %s of %u blocks at LBA %llu: its data was not "
-		    "captured whole, no WriteBlocks", scsi_opcode_name(x->cdb[0]),
+		    "captured, no WriteBlocks", scsi_opcode_name(x->cdb[0]),
 		    ci.nblocks, (unsigned long long)ci.lba);
 		*fails = false;
 		return i;
@@ -300,5 +301,10 @@ rp_script_write(FILE *f, const struct rp_action *a, size_t n,
 			o.stopped = true;
 		}
 	}
+	/* the capture went on (the target's timers, Async, NOP-In) */
+	gap = have_prev ? (so->end_time - prev_end) * 1000.0 : 0;
+	if (!o.stopped && gap >= SLEEP_LAST_MS)
+		verb(&o, "Sleep %.0f", gap + SLEEP_MIN_MS > SLEEP_MAX_MS ?
+		    SLEEP_MAX_MS : gap + SLEEP_MIN_MS);
 	return o.stopped;
 }

@@ -112,7 +112,8 @@ task_done(struct rp_collect *c, struct rp_group *g, struct rp_task *t,
 		a->ended = true;
 		a->end = time;
 		a->fails = !ok;
-		if (t->wdata != NULL && t->wgot >= t->wlen && a->wdata == NULL) {
+		/* the data (zeros where it was not captured) */
+		if (t->wdata != NULL && a->wdata == NULL) {
 			a->wdata = t->wdata;	/* handed over */
 			a->wlen = t->wlen;
 			t->wdata = NULL;
@@ -247,9 +248,10 @@ rp_task_pdu(struct rp_collect *c, struct rp_cconn *cc,
 	}
 }
 
-/* Commands left unanswered may be sent again on the next connection. */
+/* Commands left unanswered may be sent again on the next connection; if
+ * not, they failed (a capture that stops with them outstanding: not). */
 void
-rp_tasks_conn_end(struct rp_collect *c, struct rp_cconn *cc)
+rp_tasks_conn_end(struct rp_collect *c, struct rp_cconn *cc, bool closed)
 {
 	struct rp_group *g = cc->group != 0 ? &c->groups[cc->group - 1] : NULL;
 	size_t i, k;
@@ -259,6 +261,14 @@ rp_tasks_conn_end(struct rp_collect *c, struct rp_cconn *cc)
 
 		if (!t->used)
 			continue;
+		if (closed && t->action != 0)
+			c->acts[t->action - 1].fails = true;
+		if (t->action != 0 && t->wdata != NULL &&
+		    c->acts[t->action - 1].wdata == NULL) {
+			c->acts[t->action - 1].wdata = t->wdata;
+			c->acts[t->action - 1].wlen = t->wlen;
+			t->wdata = NULL;
+		}
 		for (k = 0; g != NULL && k < RP_PENDING; k++)
 			if (!g->pending[k].used) {
 				g->pending[k].used = true;

@@ -537,6 +537,7 @@ rp_write_yaml(struct rp_collect *c, FILE *f)
 	so.chap_secret = CHAP_PLACEHOLDER;
 	so.mutual_secret = MUTUAL_PLACEHOLDER;
 	so.max_verbs = RP_MAX_VERBS;
+	so.end_time = c->last_time;
 	fails = rp_script_write(f, c->acts, c->nacts, &so, 4);
 	write_expect(f, c, fails);
 	return ferror(f) ? -1 : 0;
