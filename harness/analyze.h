@@ -50,7 +50,7 @@ enum ana_severity { ANA_SEV_INFO, ANA_SEV_WARNING, ANA_SEV_ERROR };
  */
 #define ANA_CHECK_TABLE(X)						\
 	X(PKT_MALFORMED, WARNING, 0, "RFC 791/8200/9293", "malformed link/IP/TCP header") \
-	X(IP_FRAGMENT, WARNING, 0, "analyzer limit", "IP fragment: not reassembled, payload skipped") \
+	X(IP_FRAGMENT, WARNING, 0, "RFC 791 3.2, RFC 8200 4.5", "IP fragments not reassembled (incomplete, invalid or over the limits): payload skipped") \
 	X(TCP_GAP, WARNING, 0, "capture", "bytes missing from the capture") \
 	X(TCP_CONFLICT, WARNING, 0, "RFC 9293 3.10.7.4", "retransmitted bytes differ from the first copy") \
 	X(MIDSTREAM, INFO, 0, "capture", "connection start not captured") \

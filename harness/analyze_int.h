@@ -9,6 +9,7 @@
 #include "analyze.h"
 #include "analyze_framer.h"
 #include "catalog.h"
+#include "ip_frag.h"
 #include "keys.h"
 #include "tcp_reasm.h"
 #include "text.h"
@@ -128,6 +129,7 @@ struct ana_conn_int {
 
 struct ana {
 	struct ana_opts	 opts;
+	struct ipf	*frag;		/* IP fragment reassembly */
 	int		 linktype;
 	uint64_t	 frame;		/* current frame (1-based) */
 	double		 time;		/* current frame time */

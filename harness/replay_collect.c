@@ -263,7 +263,7 @@ group_login(struct rp_collect *c, struct rp_group *g)
 
 /* A Login Request: the first of a connection may start a verb. */
 static void
-login_request(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
+login_req_seen(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
     const struct ana_pdu_ctx *x, struct rp_pdu *rp)
 {
 	const struct pdu *p = x->pdu;
@@ -321,7 +321,7 @@ login_request(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
 }
 
 static void
-login_response(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
+login_rsp_seen(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
     const struct ana_pdu_ctx *x, struct rp_pdu *rp)
 {
 	const struct pdu *p = x->pdu;
@@ -498,11 +498,11 @@ rp_collect_pdu(void *arg, const struct ana_pdu_ctx *x)
 	switch (p->opcode) {
 	case PDU_OP_LOGIN_REQ:
 		rp.stage = p->u.login_req.csg;
-		login_request(c, cc, g, x, &rp);
+		login_req_seen(c, cc, g, x, &rp);
 		break;
 	case PDU_OP_LOGIN_RSP:
 		rp.stage = p->u.login_rsp.csg;
-		login_response(c, cc, g, x, &rp);
+		login_rsp_seen(c, cc, g, x, &rp);
 		break;
 	case PDU_OP_REJECT:
 		rp.reason = p->u.reject.reason;

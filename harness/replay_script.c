@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lun.h"
 #include "replay.h"
 #include "scsi.h"
 
@@ -92,11 +91,15 @@ next_scsi(const struct rp_action *a, size_t n, size_t i)
 	return n;
 }
 
+struct rw {
+	uint64_t	lba;
+	uint32_t	nblocks;
+};
+
 static void
-rw_info(const struct rp_action *a, struct lun_cdb_info *ci)
+rw_info(const struct rp_action *a, struct rw *ci)
 {
-	if (lun_cdb_info(a->cdb, sizeof(a->cdb), ci) != 0)
-		memset(ci, 0, sizeof(*ci));
+	(void)scsi_cdb_rw_decode(a->cdb, &ci->lba, &ci->nblocks);
 }
 
 /* READ CAPACITY the next verb sends itself: after it, the index to go on. */
@@ -122,7 +125,7 @@ capacity_absorbed(const struct rp_action *a, size_t n, size_t i, bool *absorbed)
 static size_t
 reads_merged(const struct rp_action *a, size_t n, size_t i, uint64_t *blocks)
 {
-	struct lun_cdb_info ci, nx;
+	struct rw ci, nx;
 	uint32_t bs = a[i].block_size ? a[i].block_size : 512;
 	uint64_t per = RW_CHUNK / bs ? RW_CHUNK / bs : 1, last;
 	size_t j;
@@ -146,7 +149,7 @@ scsi_verb(struct out *o, const struct rp_action *a, size_t n, size_t i,
     const struct rp_script_opts *so, bool *fails)
 {
 	const struct rp_action *x = &a[i];
-	struct lun_cdb_info ci;
+	struct rw ci;
 	uint64_t blocks;
 	uint16_t alloc;
 	bool absorbed;
