@@ -89,6 +89,8 @@ rp_collect_free(struct rp_collect *c)
 	free(c->selected);
 	free(c->ordinal);
 	free(c->sess_group);
+	for (i = 0; i < c->ntargets; i++)
+		free(c->targets[i]);
 	free(c->targets);
 	free(c->acts);
 	free(c->cc);
@@ -123,24 +125,37 @@ rp_action_new(struct rp_collect *c, enum rp_act_kind k, double start)
 struct rp_target *
 rp_target_get(struct rp_collect *c, const char *name)
 {
-	struct rp_target *nt;
+	struct rp_target **nt, *t;
 	size_t i;
 
 	if (name == NULL || name[0] == '\0')
 		return NULL;
 	for (i = 0; i < c->ntargets; i++)
-		if (strcmp(c->targets[i].name, name) == 0)
-			return &c->targets[i];
+		if (strcmp(c->targets[i]->name, name) == 0)
+			return c->targets[i];
 	if ((nt = realloc(c->targets, (c->ntargets + 1) * sizeof(*nt))) ==
-	    NULL) {
+	    NULL || (t = calloc(1, sizeof(*t))) == NULL) {
+		if (nt != NULL)
+			c->targets = nt;
 		c->nomem = true;
 		return NULL;
 	}
 	c->targets = nt;
-	nt = &c->targets[c->ntargets++];
-	memset(nt, 0, sizeof(*nt));
-	snprintf(nt->name, sizeof(nt->name), "%s", name);
-	return nt;
+	c->targets[c->ntargets++] = t;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	return t;
+}
+
+/* Index + 1 of a target of the list. */
+static size_t
+target_slot(const struct rp_collect *c, const struct rp_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntargets; i++)
+		if (c->targets[i] == t)
+			return i + 1;
+	return 0;
 }
 
 void
@@ -296,7 +311,7 @@ login_req_seen(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
 				if (t != NULL) {
 					a->target = t->name;
 					a->multipath = t->sessions > 0;
-					g->target = (size_t)(t - c->targets) + 1;
+					g->target = target_slot(c, t);
 				}
 				g->login_action = g->verb_action = c->nacts;
 			}
@@ -306,7 +321,7 @@ login_req_seen(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
 	if ((a = group_login(c, g)) != NULL) {
 		if ((v = find(&l, "CHAP_N")) != NULL) {
 			char *dst = g->target != 0 ?
-			    c->targets[g->target - 1].chap_user :
+			    c->targets[g->target - 1]->chap_user :
 			    c->discovery_user;
 
 			snprintf(dst, TEXT_VALUE_MAX + 1, "%s", v);
@@ -328,7 +343,7 @@ login_rsp_seen(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
 	const struct pdu_login_rsp *r = &p->u.login_rsp;
 	struct rp_action *a = group_login(c, g);
 	struct rp_target *t = g != NULL && g->target != 0 ?
-	    &c->targets[g->target - 1] : NULL;
+	    c->targets[g->target - 1] : NULL;
 	struct text_list l;
 	const char *v;
 	size_t i;
@@ -409,8 +424,8 @@ logout(struct rp_collect *c, struct rp_cconn *cc, struct rp_group *g,
 			g->logged_in = false;
 			g->verb_done = false;
 			if (g->target != 0 &&
-			    c->targets[g->target - 1].sessions > 0)
-				c->targets[g->target - 1].sessions--;
+			    c->targets[g->target - 1]->sessions > 0)
+				c->targets[g->target - 1]->sessions--;
 		}
 		return;
 	}

@@ -103,7 +103,8 @@ struct rp_collect {
 	struct rp_portal portals[RP_PORTALS_MAX];
 	size_t		 nportals;
 	bool		 portals_full;
-	struct rp_target *targets;
+	struct rp_target **targets;	/* each its own allocation: the
+					   actions point into them */
 	size_t		 ntargets;
 	struct rp_action *acts;
 	size_t		 nacts, capacts;

@@ -51,7 +51,7 @@ task_add(struct rp_cconn *cc, uint32_t itt)
 static struct rp_target *
 target_of(struct rp_collect *c, const struct rp_group *g)
 {
-	return g != NULL && g->target != 0 ? &c->targets[g->target - 1] : NULL;
+	return g != NULL && g->target != 0 ? c->targets[g->target - 1] : NULL;
 }
 
 static void

@@ -424,7 +424,7 @@ write_target_section(FILE *f, const struct rp_collect *c, bool digests)
 		    RP_PORTALS_MAX);
 	fprintf(f, "  targets:\n");
 	for (i = 0; i < c->ntargets; i++)
-		write_target(f, &c->targets[i]);
+		write_target(f, c->targets[i]);
 	if (c->ntargets == 0)
 		fprintf(f, "    - {name: %s, luns: [16M]}    # no login to a "
 		    "target was captured\n", DEFAULT_TARGET);
@@ -480,9 +480,9 @@ rp_write_yaml(struct rp_collect *c, FILE *f)
 		if (c->acts[i].hd == 1 || c->acts[i].dd == 1)
 			digests = true;
 	for (i = 0; i < c->ntargets; i++)
-		if (c->targets[i].auth > 0 && c->targets[i].chap_alg != 0 &&
-		    c->targets[i].chap_alg != 5)
-			opt_alg = chap_alg_name(c->targets[i].chap_alg);
+		if (c->targets[i]->auth > 0 && c->targets[i]->chap_alg != 0 &&
+		    c->targets[i]->chap_alg != 5)
+			opt_alg = chap_alg_name(c->targets[i]->chap_alg);
 	if (timeout < 30)
 		timeout = 30;
 	if (timeout > 600)
@@ -525,10 +525,10 @@ rp_write_yaml(struct rp_collect *c, FILE *f)
 	fprintf(f, "initiator:\n");
 	if (opt_alg != NULL) {
 		for (i = 0; i < c->ntargets; i++)
-			if (c->targets[i].chap_alg != 0)
+			if (c->targets[i]->chap_alg != 0)
 				break;
 		fprintf(f, "  options: [--chap-algorithms, \"%d\"]\n",
-		    c->targets[i].chap_alg);
+		    c->targets[i]->chap_alg);
 	}
 	fprintf(f, "  script: |\n");
 	snprintf(prefix, sizeof(prefix), "/tmp/iscsi-bench-%s-read",
