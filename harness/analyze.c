@@ -7,6 +7,7 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "analyze_int.h"
@@ -39,7 +40,10 @@ ana_new(const struct ana_opts *o)
 	a->opts = *o;
 	a->hcap = HASH_INIT;
 	a->htab = calloc(a->hcap, sizeof(*a->htab));
-	if (a->htab == NULL) {
+	a->frag = ipf_new();
+	if (a->htab == NULL || a->frag == NULL) {
+		free(a->htab);
+		ipf_free(a->frag);
 		free(a);
 		return NULL;
 	}
@@ -79,7 +83,20 @@ ana_free(struct ana *a)
 	free(a->sessions);
 	free(a->htab);
 	free(a->findings);
+	ipf_free(a->frag);
 	free(a);
+}
+
+static void
+conn_end_report(struct ana_conn_int *c)
+{
+	struct ana *a = c->ana;
+
+	if (c->end_reported)
+		return;
+	c->end_reported = true;
+	if (a->opts.on_conn_end != NULL)
+		a->opts.on_conn_end(a->opts.arg, &c->pub);
 }
 
 /* ---- PDUs from the framer ------------------------------------------- */
@@ -267,9 +284,12 @@ on_tcp_end(void *arg, bool reset, uint64_t frame)
 
 	framer_end(&c->fr[dir], frame);
 	c->ended[dir] = true;
-	if (!c->closer_known) {
-		c->closer_known = true;
-		c->closer = dir;
+	if (!c->pub.closer_known) {
+		c->pub.closer_known = true;
+		c->pub.closer = dir;
+		c->pub.closer_rst = reset;
+		c->pub.close_frame = frame;
+		c->pub.close_time = c->ana->time;
 	}
 	if (reset)
 		c->pub.reset = true;
@@ -277,6 +297,7 @@ on_tcp_end(void *arg, bool reset, uint64_t frame)
 		c->pub.closed = true;
 		ana_ffp_end(c, reset);
 	}
+	conn_end_report(c);
 }
 
 static const struct tcp_ops tcp_ops = {
@@ -387,6 +408,7 @@ conn_new(struct ana *a, int family, const uint8_t *ca, uint16_t cp,
 	c->cport = c->pub.iport = cp;
 	c->sport = c->pub.tport = sp;
 	c->pub.first_frame = a->frame;
+	c->pub.first_time = a->time;
 	c->pub.max_recv_dsl[0] = c->pub.max_recv_dsl[1] = 8192; /* 13.12 default */
 	c->hash = tuple_hash(family, ca, cp, sa, sp);
 	c->active = true;
@@ -417,6 +439,7 @@ conn_finish(struct ana_conn_int *c)
 		framer_end(&c->fr[d], c->ana->frame);
 	}
 	ana_ffp_end(c, false);
+	conn_end_report(c);
 	c->pub.retransmissions = c->tcp[0].stats.retrans_segments +
 	    c->tcp[1].stats.retrans_segments;
 	c->pub.midstream = c->pub.midstream || c->tcp[0].midstream;
@@ -449,6 +472,69 @@ looks_like_login(const uint8_t *p, size_t len)
 	return (p[1] & 0x0c) != 0x08 && (p[1] & 0x03) != 0x02;
 }
 
+/* ---- IP fragments ------------------------------------------------------ */
+
+static void
+on_frag_lost(void *arg, const struct ipf_lost *l)
+{
+	struct ana *a = arg;
+	char src[64], dst[64], total[24];
+
+	inet_ntop(l->family == 6 ? AF_INET6 : AF_INET, l->src, src,
+	    sizeof(src));
+	inet_ntop(l->family == 6 ? AF_INET6 : AF_INET, l->dst, dst,
+	    sizeof(dst));
+	if (l->total_known)
+		snprintf(total, sizeof(total), "%zu", l->total);
+	else
+		snprintf(total, sizeof(total), "?");
+	ana_report(a, NULL, ANA_DIR_I2T, ANA_CHK_IP_FRAGMENT, NULL, "IPv%d "
+	    "datagram id 0x%x %s -> %s, protocol %u: %s (%u fragments, %zu of "
+	    "%s bytes)", l->family, l->id, src, dst, l->proto, l->why, l->frags,
+	    l->have, total);
+}
+
+/* A fragment: held, or the reassembled datagram's TCP segment in *t. */
+static enum pkt_status
+reassemble(struct ana *a, double time, struct pkt_tcp *t, struct pkt_error *e)
+{
+	struct ipf_frag fr;
+	struct ipf_out o;
+	enum pkt_status st;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.family = t->family;
+	fr.src = t->src;
+	fr.dst = t->dst;
+	fr.id = t->frag.id;
+	fr.proto = t->frag.proto;
+	fr.offset = t->frag.offset;
+	fr.more = t->frag.more;
+	fr.data = t->frag.data;
+	fr.len = t->frag.wire_len;
+	fr.cap_len = t->frag.cap_len;
+	switch (ipf_add(a->frag, &fr, time, &o, on_frag_lost, a)) {
+	case IPF_HELD:
+		return PKT_FRAGMENT;
+	case IPF_DROPPED:
+		ana_report(a, NULL, ANA_DIR_I2T, ANA_CHK_IP_FRAGMENT, NULL,
+		    "%s: %s: %s", e->layer, e->msg, o.why);
+		return PKT_FRAGMENT;
+	case IPF_COMPLETE:
+		break;
+	}
+	if (o.overlap > 0)
+		ana_report(a, NULL, ANA_DIR_I2T, ANA_CHK_IP_FRAGMENT, NULL,
+		    "%s: reassembled from %u fragments with %zu bytes sent "
+		    "twice (the first copy kept)", e->layer, o.frags, o.overlap);
+	st = pkt_parse_payload(o.proto, o.data, o.len, t, e);
+	if (st != PKT_OK && st != PKT_NOT_TCP)
+		ana_report(a, NULL, ANA_DIR_I2T, ANA_CHK_PKT_MALFORMED, NULL,
+		    "reassembled %s: %s: %s", e->layer, pkt_strerror(st),
+		    e->msg);
+	return st == PKT_OK ? PKT_OK : PKT_NOT_TCP;
+}
+
 void
 ana_begin(struct ana *a, int linktype)
 {
@@ -475,14 +561,13 @@ ana_packet(struct ana *a, double time, const uint8_t *data, size_t caplen,
 	if (a->stats.frames == 1)
 		a->stats.first_time = time;
 	a->stats.last_time = time;
+	if (ipf_active(a->frag) > 0)
+		ipf_expire(a->frag, time, on_frag_lost, a);
 	st = pkt_parse(a->linktype, data, caplen, wirelen, &t, &e);
-	if (st == PKT_NOT_TCP)
+	if (st == PKT_FRAGMENT)
+		st = reassemble(a, time, &t, &e);
+	if (st == PKT_NOT_TCP || st == PKT_FRAGMENT)
 		return;
-	if (st == PKT_FRAGMENT) {
-		ana_report(a, NULL, ANA_DIR_I2T, ANA_CHK_IP_FRAGMENT, NULL,
-		    "%s: %s", e.layer, e.msg);
-		return;
-	}
 	if (st != PKT_OK) {
 		ana_report(a, NULL, ANA_DIR_I2T, ANA_CHK_PKT_MALFORMED, NULL,
 		    "%s: %s: %s", e.layer, pkt_strerror(st), e.msg);
@@ -587,6 +672,7 @@ ana_end(struct ana *a)
 {
 	size_t i;
 
+	ipf_flush(a->frag, on_frag_lost, a);
 	for (i = 0; i < a->nconns; i++)
 		if (a->conns[i]->active)
 			conn_finish(a->conns[i]);

@@ -50,7 +50,7 @@ enum ana_severity { ANA_SEV_INFO, ANA_SEV_WARNING, ANA_SEV_ERROR };
  */
 #define ANA_CHECK_TABLE(X)						\
 	X(PKT_MALFORMED, WARNING, 0, "RFC 791/8200/9293", "malformed link/IP/TCP header") \
-	X(IP_FRAGMENT, WARNING, 0, "analyzer limit", "IP fragment: not reassembled, payload skipped") \
+	X(IP_FRAGMENT, WARNING, 0, "RFC 791 3.2, RFC 8200 4.5", "IP fragments not reassembled (incomplete, invalid or over the limits): payload skipped") \
 	X(TCP_GAP, WARNING, 0, "capture", "bytes missing from the capture") \
 	X(TCP_CONFLICT, WARNING, 0, "RFC 9293 3.10.7.4", "retransmitted bytes differ from the first copy") \
 	X(MIDSTREAM, INFO, 0, "capture", "connection start not captured") \
@@ -143,6 +143,11 @@ struct ana_conn {
 	bool		 ffp;		/* reached Full Feature Phase */
 	bool		 midstream;	/* SYN not captured */
 	bool		 closed, reset;
+	bool		 closer_known;	/* a FIN or RST was captured */
+	enum ana_dir	 closer;	/* the side that ended first */
+	bool		 closer_rst;	/* ... with a RST (else a FIN) */
+	double		 first_time, close_time;	/* capture time */
+	uint64_t	 close_frame;
 	bool		 logged_out;
 	bool		 hdigest, ddigest;	/* in force at the end */
 	uint8_t		 login_class, login_detail;	/* last Login Response */
@@ -211,6 +216,9 @@ struct ana_pdu_ctx {
 
 typedef void ana_pdu_fn(void *arg, const struct ana_pdu_ctx *);
 typedef void ana_finding_fn(void *arg, const struct ana_finding *);
+/* A connection ended: at its first FIN or RST (closer_known), after the
+   PDUs that came before it, or at the end of the capture. Once each. */
+typedef void ana_conn_fn(void *arg, const struct ana_conn *);
 
 struct ana_opts {
 	uint16_t	 ports[ANA_PORTS_MAX];
@@ -220,6 +228,7 @@ struct ana_opts {
 	double		 timeout;	/* seconds; slower answers are findings */
 	ana_pdu_fn	*on_pdu;
 	ana_finding_fn	*on_finding;
+	ana_conn_fn	*on_conn_end;
 	void		*arg;
 };
 

@@ -633,7 +633,7 @@ ana_ffp_end(struct ana_conn_int *c, bool reset)
 			    "connection %s during the login", reset ? "reset" :
 			    "closed");
 		else if (c->pub.ffp && !c->pub.logged_out &&
-		    c->closer == ANA_DIR_T2I)
+		    c->pub.closer == ANA_DIR_T2I)
 			ana_report(a, c, ANA_DIR_T2I, ANA_CHK_CONNECTION_LOST,
 			    NULL, "target %s the connection in Full Feature Phase "
 			    "without a Logout", reset ? "reset" : "closed");

@@ -9,6 +9,7 @@
 #include "analyze.h"
 #include "analyze_framer.h"
 #include "catalog.h"
+#include "ip_frag.h"
 #include "keys.h"
 #include "tcp_reasm.h"
 #include "text.h"
@@ -117,8 +118,7 @@ struct ana_conn_int {
 	bool		 end_done;	/* ana_ffp_end ran */
 	bool		 logout_pending;	/* Logout Request not answered */
 	bool		 lost[2];	/* PDUs of this direction were missed */
-	bool		 closer_known;
-	enum ana_dir	 closer;	/* direction that ended first */
+	bool		 end_reported;	/* opts.on_conn_end called */
 	struct ana_login *login;	/* during login only */
 	bool		 statsn_known;
 	uint32_t	 exp_statsn;	/* next StatSN expected from the target */
@@ -129,6 +129,7 @@ struct ana_conn_int {
 
 struct ana {
 	struct ana_opts	 opts;
+	struct ipf	*frag;		/* IP fragment reassembly */
 	int		 linktype;
 	uint64_t	 frame;		/* current frame (1-based) */
 	double		 time;		/* current frame time */

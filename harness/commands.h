@@ -7,5 +7,6 @@ int	cmd_crc32c(int argc, char **argv);
 int	cmd_run(int argc, char **argv);
 int	cmd_netlink(int argc, char **argv);
 int	cmd_interop(int argc, char **argv);
+int	cmd_replay(int argc, char **argv);
 
 #endif

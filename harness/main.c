@@ -24,6 +24,8 @@ static const struct subcommand subcommands[] = {
 	  "print the event-ID / ISDSC / RFC 7143 status catalog" },
 	{ "analyze", cmd_analyze, "FILE",
 	  "decode and check the iSCSI traffic of a pcap/pcapng capture" },
+	{ "replay", cmd_replay, "FILE",
+	  "turn the target side of a capture into a scenario (--as target -o F)" },
 	{ "interop", cmd_interop, "--portal H:P",
 	  "initiator conformance steps against any target (no faults)" },
 	{ "netlink", cmd_netlink, "ACTION",

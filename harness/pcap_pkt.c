@@ -149,10 +149,22 @@ parse_ipv4(struct cursor *c, struct pkt_tcp *out, struct pkt_error *err)
 	memcpy(out->src, c->p + 12, 4);
 	memcpy(out->dst, c->p + 16, 4);
 	frag = get_be16(c->p + 6);
-	if ((frag & 0x2000) || (frag & 0x1fff))
+	if ((frag & 0x2000) || (frag & 0x1fff)) {
+		out->frag.id = get_be16(c->p + 4);
+		out->frag.proto = c->p[9];
+		out->frag.offset = (frag & 0x1fffu) * 8u;
+		out->frag.more = (frag & 0x2000) != 0;
+		if (total == 0)
+			total = c->wire;
+		limit(c, total);
+		advance(c, ihl);
+		out->frag.data = c->p;
+		out->frag.cap_len = c->cap;
+		out->frag.wire_len = c->wire;
 		return fail(err, PKT_FRAGMENT, "IPv4", "fragment (offset %u, "
-		    "MF %u, id 0x%04x)", (frag & 0x1fff) * 8u,
-		    (frag >> 13) & 1u, get_be16(c->p + 4));
+		    "MF %u, id 0x%04x)", out->frag.offset, out->frag.more,
+		    out->frag.id);
+	}
 	if (c->p[9] != IPPROTO_NUM_TCP)
 		return fail(err, PKT_NOT_TCP, "IPv4", "protocol %u", c->p[9]);
 	/* total > wire happens with TSO captures (total 0) and truncation */
@@ -206,10 +218,20 @@ parse_ipv6(struct cursor *c, struct pkt_tcp *out, struct pkt_error *err)
 			if (!need(c, 8))
 				return fail(err, PKT_TRUNC, "IPv6",
 				    "fragment header truncated");
+			out->frag.proto = c->p[0];
+			out->frag.offset = get_be16(c->p + 2) & 0xfff8u;
+			out->frag.more = (get_be16(c->p + 2) & 1u) != 0;
+			out->frag.id = get_be32(c->p + 4);
+			if (c->wire < 8)
+				return fail(err, PKT_MALFORMED, "IPv6",
+				    "fragment header beyond the payload");
+			advance(c, 8);
+			out->frag.data = c->p;
+			out->frag.cap_len = c->cap;
+			out->frag.wire_len = c->wire;
 			return fail(err, PKT_FRAGMENT, "IPv6", "fragment "
-			    "(offset %u, M %u, id 0x%08x)",
-			    (get_be16(c->p + 2) & 0xfff8u),
-			    get_be16(c->p + 2) & 1u, get_be32(c->p + 4));
+			    "(offset %u, M %u, id 0x%08x)", out->frag.offset,
+			    out->frag.more, out->frag.id);
 		case IPPROTO_NUM_ESP:
 			return fail(err, PKT_NOT_TCP, "IPv6", "ESP-encrypted payload");
 		case IPPROTO_NUM_NONE:
@@ -311,6 +333,23 @@ parse_null(struct cursor *c, bool network_order, struct pkt_tcp *out,
 	default:
 		return fail(err, PKT_NOT_TCP, "loopback", "family %u", fam);
 	}
+}
+
+enum pkt_status
+pkt_parse_payload(uint8_t proto, const uint8_t *data, size_t len,
+    struct pkt_tcp *out, struct pkt_error *err)
+{
+	struct cursor c = { data, len, len };
+
+	if (err != NULL) {
+		err->code = PKT_OK;
+		err->layer = "";
+		err->msg[0] = '\0';
+	}
+	memset(&out->frag, 0, sizeof(out->frag));
+	if (proto != IPPROTO_NUM_TCP)
+		return fail(err, PKT_NOT_TCP, "IP", "protocol %u", proto);
+	return parse_tcp(&c, out, err);
 }
 
 enum pkt_status

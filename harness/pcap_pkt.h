@@ -3,8 +3,9 @@
  * itself is read by libpcap).  Link types: Ethernet with any number of
  * 802.1Q / 802.1ad tags, Linux cooked (SLL, SLL2), raw IP (DLT_RAW,
  * LINKTYPE_IPV4/IPV6), BSD loopback (DLT_NULL, DLT_LOOP).  IPv4 with
- * options, IPv6 with extension headers.  IP fragments are recognised and
- * reported (PKT_FRAGMENT) but not reassembled.
+ * options, IPv6 with extension headers.  An IP fragment is PKT_FRAGMENT
+ * with its fields in out->frag, for reassembly (harness/ip_frag.h); the
+ * reassembled payload goes through pkt_parse_payload().
  *
  *	struct pkt_tcp t;
  *	struct pkt_error e;
@@ -43,7 +44,7 @@ enum pkt_link { PKT_LINK_TABLE(PKT_X_LINK) };
 	X(NOT_TCP,	"not a TCP/IP packet")				\
 	X(TRUNC,	"packet truncated before the end of its headers") \
 	X(MALFORMED,	"malformed header")				\
-	X(FRAGMENT,	"IP fragment (reassembly not supported)")	\
+	X(FRAGMENT,	"IP fragment")					\
 	X(LINK,		"unsupported link type")
 
 #define PKT_X_STATUS(s, t)	PKT_##s,
@@ -57,6 +58,16 @@ enum pkt_status { PKT_STATUS_TABLE(PKT_X_STATUS) };
 #define PKT_TCP_PSH	0x08
 #define PKT_TCP_ACK	0x10
 
+/* An IP fragment (PKT_FRAGMENT): family, src, dst are set too. */
+struct pkt_frag {
+	uint32_t	 id;		/* IPv4 16 bits, IPv6 32 bits */
+	uint8_t		 proto;		/* IPv4 protocol / IPv6 next header */
+	uint32_t	 offset;	/* bytes */
+	bool		 more;		/* MF / M */
+	const uint8_t	*data;		/* fragment payload */
+	size_t		 cap_len, wire_len;
+};
+
 struct pkt_tcp {
 	int		 family;	/* 4 or 6 */
 	uint8_t		 src[16], dst[16];	/* IPv4 in the first 4 bytes */
@@ -68,6 +79,7 @@ struct pkt_tcp {
 	const uint8_t	*payload;
 	size_t		 cap_len;	/* payload bytes present in the capture */
 	size_t		 wire_len;	/* payload bytes on the wire (IP length) */
+	struct pkt_frag	 frag;		/* PKT_FRAGMENT only */
 };
 
 struct pkt_error {
@@ -82,6 +94,12 @@ struct pkt_error {
  */
 enum pkt_status	pkt_parse(int linktype, const uint8_t *data, size_t caplen,
 		    size_t wirelen, struct pkt_tcp *out, struct pkt_error *err);
+/*
+ * The TCP segment in a reassembled IP payload (len bytes of protocol
+ * proto); out->family, src and dst are kept as the caller set them.
+ */
+enum pkt_status	pkt_parse_payload(uint8_t proto, const uint8_t *data,
+		    size_t len, struct pkt_tcp *out, struct pkt_error *err);
 bool		pkt_link_supported(int linktype);
 const char	*pkt_link_name(int linktype);	/* NULL if unsupported */
 const char	*pkt_strerror(enum pkt_status);

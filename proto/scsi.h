@@ -155,6 +155,9 @@ size_t	scsi_cdb_read16(uint8_t *cdb, uint64_t lba, uint32_t nblocks, int flags);
 size_t	scsi_cdb_write16(uint8_t *cdb, uint64_t lba, uint32_t nblocks, int flags);
 size_t	scsi_cdb_sync_cache10(uint8_t *cdb, uint32_t lba, uint16_t nblocks,
 	    int immed);
+/* The LBA and block count of a READ/WRITE (10) or (16) CDB: 1 read, 2
+ * write, 0 another command. */
+int	scsi_cdb_rw_decode(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks);
 size_t	scsi_cdb_report_luns(uint8_t *cdb, uint8_t select_report, uint32_t alloc_len);
 size_t	scsi_cdb_pr_in(uint8_t *cdb, enum scsi_pr_in_sa sa, uint16_t alloc_len);
 /* scope: SCSI_PR_SCOPE_LU; param_len: SCSI_PR_OUT_PARAM_LEN for the basic list */

@@ -155,6 +155,27 @@ scsi_cdb_write16(uint8_t *cdb, uint64_t lba, uint32_t nblocks, int flags)
 	return cdb_rw16(cdb, SCSI_OP_WRITE16, lba, nblocks, flags);
 }
 
+int
+scsi_cdb_rw_decode(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks)
+{
+	switch (cdb[0]) {
+	case SCSI_OP_READ10:
+	case SCSI_OP_WRITE10:
+		*lba = get_be32(cdb + 2);
+		*nblocks = get_be16(cdb + 7);
+		return cdb[0] == SCSI_OP_READ10 ? 1 : 2;
+	case SCSI_OP_READ16:
+	case SCSI_OP_WRITE16:
+		*lba = get_be64(cdb + 2);
+		*nblocks = get_be32(cdb + 10);
+		return cdb[0] == SCSI_OP_READ16 ? 1 : 2;
+	default:
+		*lba = 0;
+		*nblocks = 0;
+		return 0;
+	}
+}
+
 /* SBC-3 5.22: byte 1 bit 1 IMMED, bytes 2-5 LBA, bytes 7-8 number of blocks */
 size_t
 scsi_cdb_sync_cache10(uint8_t *cdb, uint32_t lba, uint16_t nblocks, int immed)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../../harness/pcap_pkt.c"
+#include "../../harness/ip_frag.c"
 #include "../../harness/tcp_reasm.c"
 #include "../../harness/analyze_framer.c"
 #include "../../harness/analyze_tasks.c"
