@@ -153,9 +153,11 @@ bench: deps-quiet $(BENCHES) $(PROGS)
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -Iproto -fsanitize=fuzzer,address,undefined
 fuzz: $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
-build/fuzz/%: tests/fuzz/%.c $(PROTO_SRC)
+# fuzzers #include the harness / target-sim sources they drive: rebuild on change
+FUZZ_DEPS := $(wildcard proto/*.h harness/*.c harness/*.h target-sim/*.c target-sim/*.h)
+build/fuzz/%: tests/fuzz/%.c $(PROTO_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(PROTO_SRC) $(LDLIBS)
 
 deps:
 	scripts/install-deps.sh
