@@ -170,6 +170,8 @@ TAILQ_HEAD(ini_task_list, ini_task);
 
 /* Finished tasks kept for reuse (no allocation per command). */
 #define INI_TASK_CACHE	128
+/* Commands in flight from which replies are awaited together. */
+#define INI_COALESCE_MIN	4
 
 typedef void ini_done_fn(void *arg, uint32_t isdsc);
 
@@ -368,6 +370,7 @@ void	ini_task_on_r2t(struct ini_conn *, struct ini_task *,
 	    const struct pdu *);
 /* Where a Data-In's data segment goes (iconn on_place), or NULL. */
 uint8_t	*ini_task_place(struct ini_conn *, const struct pdu *hdr);
+size_t	ini_tasks_rx_guess(const struct ini_session *, size_t hdr_len);
 void	ini_task_on_tmf_rsp(struct ini_conn *, const struct pdu *);
 
 /* ini_tmf.c */
