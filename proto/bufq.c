@@ -37,6 +37,18 @@ chunk_free(struct bufq_chunk *c)
 	free(c);
 }
 
+/* A written chunk: the first small copy chunk is kept for the next copy
+ * (no allocation per gathered batch). */
+static void
+chunk_done(struct bufq *q, struct bufq_chunk *c)
+{
+	if (q->spare == NULL && c->release == NULL && c->data == c->copy &&
+	    c->cap == BUFQ_COPY_MIN)
+		q->spare = c;
+	else
+		chunk_free(c);
+}
+
 void
 bufq_clear(struct bufq *q)
 {
@@ -48,6 +60,8 @@ bufq_clear(struct bufq *q)
 	}
 	q->tail = NULL;
 	q->bytes = 0;
+	free(q->spare);
+	q->spare = NULL;
 }
 
 static void
@@ -75,7 +89,10 @@ copy_space(struct bufq *q, size_t len)
 		return c->copy + c->len - len;
 	}
 	cap = len < BUFQ_COPY_MIN ? BUFQ_COPY_MIN : len;
-	if ((c = malloc(sizeof(*c) + cap)) == NULL)
+	if (cap == BUFQ_COPY_MIN && q->spare != NULL) {
+		c = q->spare;
+		q->spare = NULL;
+	} else if ((c = malloc(sizeof(*c) + cap)) == NULL)
 		return NULL;
 	c->data = c->copy;
 	c->len = len;
@@ -186,14 +203,14 @@ bufq_flush(struct bufq *q, int fd)
 			q->head = c->next;
 			if (q->head == NULL)
 				q->tail = NULL;
-			chunk_free(c);
+			chunk_done(q, c);
 		}
 		/* zero-length referenced chunks are released here too */
 		while ((c = q->head) != NULL && c->off == c->len) {
 			q->head = c->next;
 			if (q->head == NULL)
 				q->tail = NULL;
-			chunk_free(c);
+			chunk_done(q, c);
 		}
 	}
 	return 0;
