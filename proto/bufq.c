@@ -12,6 +12,10 @@
 
 /* Copies go into chunks of at least this size; small ones share a chunk. */
 #define BUFQ_COPY_MIN	4096
+/* Written copy chunks up to this size are kept (at most BUFQ_SPARES) for
+ * later copies: no allocation, no heap growing and shrinking, per batch. */
+#define BUFQ_SPARE_CAP	32768
+#define BUFQ_SPARES	16
 
 struct bufq_chunk {
 	struct bufq_chunk	*next;
@@ -42,11 +46,28 @@ chunk_free(struct bufq_chunk *c)
 static void
 chunk_done(struct bufq *q, struct bufq_chunk *c)
 {
-	if (q->spare == NULL && c->release == NULL && c->data == c->copy &&
-	    c->cap == BUFQ_COPY_MIN)
+	if (q->nspare < BUFQ_SPARES && c->release == NULL &&
+	    c->data == c->copy && c->cap <= BUFQ_SPARE_CAP) {
+		c->next = q->spare;
 		q->spare = c;
-	else
+		q->nspare++;
+	} else
 		chunk_free(c);
+}
+
+/* A kept chunk with room for len, or NULL. */
+static struct bufq_chunk *
+spare_take(struct bufq *q, size_t len)
+{
+	struct bufq_chunk **pp, *c;
+
+	for (pp = &q->spare; (c = *pp) != NULL; pp = &c->next)
+		if (c->cap >= len) {
+			*pp = c->next;
+			q->nspare--;
+			return c;
+		}
+	return NULL;
 }
 
 void
@@ -60,8 +81,11 @@ bufq_clear(struct bufq *q)
 	}
 	q->tail = NULL;
 	q->bytes = 0;
-	free(q->spare);
-	q->spare = NULL;
+	while ((c = q->spare) != NULL) {
+		q->spare = c->next;
+		free(c);
+	}
+	q->nspare = 0;
 }
 
 static void
@@ -88,10 +112,14 @@ copy_space(struct bufq *q, size_t len)
 		q->bytes += len;
 		return c->copy + c->len - len;
 	}
-	cap = len < BUFQ_COPY_MIN ? BUFQ_COPY_MIN : len;
-	if (cap == BUFQ_COPY_MIN && q->spare != NULL) {
-		c = q->spare;
-		q->spare = NULL;
+	/* whole pages up to BUFQ_SPARE_CAP, so kept chunks fit again */
+	cap = len <= BUFQ_SPARE_CAP ? (len + BUFQ_COPY_MIN - 1) /
+	    BUFQ_COPY_MIN * BUFQ_COPY_MIN : len;
+	if (cap < BUFQ_COPY_MIN)
+		cap = BUFQ_COPY_MIN;
+	if ((c = spare_take(q, len)) != NULL) {
+		if (c->cap > cap)
+			cap = c->cap;
 	} else if ((c = malloc(sizeof(*c) + cap)) == NULL)
 		return NULL;
 	c->data = c->copy;

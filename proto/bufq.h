@@ -16,7 +16,8 @@ struct bufq_chunk;
 
 struct bufq {
 	struct bufq_chunk	*head, *tail;
-	struct bufq_chunk	*spare;		/* a written copy chunk, for reuse */
+	struct bufq_chunk	*spare;		/* written copy chunks, for reuse */
+	unsigned		 nspare;
 	size_t			 bytes;		/* not yet written */
 	uint64_t		 total_written;
 };

@@ -29,6 +29,8 @@
 #define ICONN_LOWAT_MAX		(1024 * 1024)
 /* A data segment at least this long is sent at once, never gathered. */
 #define ICONN_GATHER_MAX	16384
+/* What is gathered leaves once it reaches this much (bounded copies). */
+#define ICONN_GATHER_BYTES	65536
 /*
  * Coalescing (ops->rx_expect): a guessed low mark holds at most this long;
  * after a miss, guessing pauses for a number of wakeups that doubles with
@@ -456,13 +458,19 @@ iconn_io(struct evloop *l, int fd, unsigned ev, void *arg)
 static int
 send_iov(struct iconn *c, const struct iovec *iov, int n, size_t data_len)
 {
+	size_t len = 0;
 	ssize_t w = 0;
+	int i;
 
-	if (c->in_rx && data_len < ICONN_GATHER_MAX) {
+	for (i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	if (c->in_rx && data_len < ICONN_GATHER_MAX &&
+	    bufq_pending(&c->txq) + len <= ICONN_GATHER_BYTES) {
 		if (bufq_push_copyv(&c->txq, iov, n, 0) == -1)
 			return -1;
 		return 0;
 	}
+	/* enough gathered (or a large segment): what is queued goes first */
 	if (bufq_pending(&c->txq) > 0)
 		do_write(c);
 	if (c->state != ICONN_UP)
