@@ -92,6 +92,9 @@ struct ini_config {
 	bool		immediate_data, initial_r2t;
 	bool		data_pdu_in_order, data_sequence_in_order;
 	const char	*chap_algorithms;	/* CHAP_A preference, "7,5" */
+	/* extension keys offered at login, "K=V\0K=V\0" (the caller's) */
+	const char	*login_keys;
+	size_t		 login_keys_len;
 };
 
 void	ini_config_default(struct ini_config *);

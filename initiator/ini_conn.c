@@ -135,12 +135,14 @@ static void	on_pdu(struct iconn *, const struct pdu *,
 		    const struct pdu_error *, void *);
 static void	on_close(struct iconn *, int, void *);
 static uint8_t	*on_place(struct iconn *, const struct pdu *, void *);
+static size_t	rx_expect(struct iconn *, void *);
 
 static const struct iconn_ops conn_ops = {
 	.on_connected = on_connected,
 	.on_pdu = on_pdu,
 	.on_close = on_close,
 	.on_place = on_place,
+	.rx_expect = rx_expect,
 };
 
 static void
@@ -233,6 +235,18 @@ on_place(struct iconn *ic, const struct pdu *hdr, void *arg)
 	if (hdr->opcode != PDU_OP_DATA_IN || c->state != INI_S5_LOGGED_IN)
 		return NULL;
 	return ini_task_place(c, hdr);
+}
+
+/* Wakeup coalescing: what the commands in flight should bring. */
+static size_t
+rx_expect(struct iconn *ic, void *arg)
+{
+	struct ini_conn *c = arg;
+
+	if (c->state != INI_S5_LOGGED_IN)
+		return 0;
+	return ini_tasks_rx_guess(c->sess, PDU_BHS_LEN +
+	    (ic->tx_digests.header ? PDU_DIGEST_LEN : 0));
 }
 
 static void

@@ -19,6 +19,7 @@ struct ini_text_xchg {
 	bool			 done;
 	uint32_t		 isdsc;
 	struct text_accum	 acc;
+	struct ini_text_out	 out;		/* a request going out in parts */
 	struct evtimer		 timer;
 	struct text_list	 list;		/* the answer, once done */
 };
@@ -56,14 +57,15 @@ text_timeout(struct evloop *l, void *arg)
 }
 
 static int
-text_send(struct ini_conn *c, struct ini_text_xchg *x, const void *data,
-    size_t len, uint32_t ttt)
+text_send_pdu(struct ini_conn *c, struct ini_text_xchg *x, const void *data,
+    size_t len, bool more, uint32_t ttt)
 {
 	struct ini_session *s = c->sess;
 	struct pdu p;
 
 	pdu_init(&p, PDU_OP_TEXT_REQ);
-	p.final = true;
+	p.final = !more;		/* 11.10.2: C=1 needs F=0 */
+	p.u.text_req.cont = more;
 	p.itt = x->itt;
 	p.u.text_req.ttt = ttt;
 	p.u.text_req.cmdsn = s->cmdsn++;
@@ -71,6 +73,37 @@ text_send(struct ini_conn *c, struct ini_text_xchg *x, const void *data,
 	pdu_set_data(&p, data, (uint32_t)len);
 	evtimer_arm(s->node->loop, &x->timer, ini_ms(s->node->cfg.text_timeout_ms));
 	return ini_conn_send(c, &p);
+}
+
+/* The next part of a request split with the C bit, with the TTT the
+ * target's answer to the previous part gave (11.10.4). */
+static int
+text_send_part(struct ini_conn *c, struct ini_text_xchg *x, uint32_t ttt)
+{
+	const uint8_t *data;
+	size_t len;
+	bool more;
+	int rc;
+
+	if (!ini_text_out_next(&x->out, &data, &len, &more))
+		return -1;
+	rc = text_send_pdu(c, x, data, len, more, ttt);
+	if (!more)
+		ini_text_out_free(&x->out);	/* sent or queued: a copy */
+	return rc;
+}
+
+/* A Text Request, in parts when longer than the target's
+ * MaxRecvDataSegmentLength (RFC 7143 11.10.2, 13.12). */
+static int
+text_send(struct ini_conn *c, struct ini_text_xchg *x, const void *data,
+    size_t len, uint32_t ttt)
+{
+	uint32_t max = c->params.c.max_send_dsl;
+
+	if (ini_text_out_start(&x->out, data, len, max > 0 ? max : 8192))
+		return text_send_part(c, x, ttt);
+	return text_send_pdu(c, x, data, len, false, ttt);
 }
 
 static struct ini_text_xchg *
@@ -99,7 +132,19 @@ text_free(struct ini_text_xchg *x)
 		x->s->text = NULL;
 	text_accum_free(&x->acc);
 	text_list_free(&x->list);
+	ini_text_out_free(&x->out);
 	free(x);
+}
+
+int
+ini_text_start(struct ini_conn *c, bool renegotiate, const void *data,
+    size_t len)
+{
+	struct ini_text_xchg *x;
+
+	if (c->sess->text != NULL || (x = text_new(c->sess, renegotiate)) == NULL)
+		return -1;
+	return text_send(c, x, data, len, PDU_TAG_RESERVED);
 }
 
 static void
@@ -130,6 +175,15 @@ ini_text_on_rsp(struct ini_conn *c, const struct pdu *p)
 		return;
 	}
 	evtimer_disarm(s->node->loop, &x->timer);
+	if (x->out.active) {
+		/* 11.10.2: a part sent with the C bit is answered empty */
+		if (p->data_len != 0 || r->cont || p->final) {
+			text_finish(x, ISDSC_INVALID_SENDTARGETS_TEXT);
+			return;
+		}
+		text_send_part(c, x, r->ttt);
+		return;
+	}
 	if (text_accum_add(&x->acc, p->data, p->data_len, r->cont) != TEXT_OK) {
 		text_finish(x, ISDSC_INVALID_SENDTARGETS_TEXT);
 		return;
@@ -152,15 +206,12 @@ ini_text_on_rsp(struct ini_conn *c, const struct pdu *p)
 int
 ini_text_renegotiate(struct ini_conn *c)
 {
-	struct ini_text_xchg *x;
 	char buf[64];
 	int n;
 
-	if (c->sess->text != NULL || (x = text_new(c->sess, true)) == NULL)
-		return -1;
 	n = snprintf(buf, sizeof(buf), "MaxRecvDataSegmentLength=%u",
 	    c->sess->node->cfg.max_recv_dsl);
-	return text_send(c, x, buf, (size_t)n + 1, PDU_TAG_RESERVED);
+	return ini_text_start(c, true, buf, (size_t)n + 1);
 }
 
 /* ---- SendTargets --------------------------------------------------------- */

@@ -90,6 +90,21 @@ enum ini_login_state {
 	INI_LS_FAILED
 };
 
+/* Request text sent in parts with the C bit (ini_text_out.c). */
+struct ini_text_out {
+	uint8_t			*buf;
+	struct text_split	 sp;
+	bool			 active;
+};
+
+/* A copy of data when it is longer than max (true), else nothing (false). */
+bool	ini_text_out_start(struct ini_text_out *, const void *data, size_t len,
+	    size_t max);
+/* The next part; more: set the C bit.  The last part ends the sending. */
+bool	ini_text_out_next(struct ini_text_out *, const uint8_t **data,
+	    size_t *len, bool *more);
+void	ini_text_out_free(struct ini_text_out *);
+
 struct ini_login {
 	enum ini_login_state	state;
 	uint8_t			csg, nsg;	/* of the request in flight */
@@ -100,6 +115,9 @@ struct ini_login {
 	char			num[KEYS_COUNT][24];	/* local number text */
 	struct text_accum	acc;
 	struct text_builder	answers;	/* to send in the next request */
+	struct ini_text_out	out;		/* a request going out in parts */
+	bool			out_transit;	/* T and NSG of its last part */
+	uint8_t			out_nsg;
 	bool			acc_init, neg_init, answers_init;
 	bool			oper_offered;
 	unsigned		redirects;
@@ -170,6 +188,8 @@ TAILQ_HEAD(ini_task_list, ini_task);
 
 /* Finished tasks kept for reuse (no allocation per command). */
 #define INI_TASK_CACHE	128
+/* Commands in flight from which replies are awaited together. */
+#define INI_COALESCE_MIN	4
 
 typedef void ini_done_fn(void *arg, uint32_t isdsc);
 
@@ -368,6 +388,7 @@ void	ini_task_on_r2t(struct ini_conn *, struct ini_task *,
 	    const struct pdu *);
 /* Where a Data-In's data segment goes (iconn on_place), or NULL. */
 uint8_t	*ini_task_place(struct ini_conn *, const struct pdu *hdr);
+size_t	ini_tasks_rx_guess(const struct ini_session *, size_t hdr_len);
 void	ini_task_on_tmf_rsp(struct ini_conn *, const struct pdu *);
 
 /* ini_tmf.c */
@@ -382,5 +403,8 @@ void	ini_text_on_rsp(struct ini_conn *, const struct pdu *);
 void	ini_text_fail(struct ini_session *, uint32_t isdsc);
 uint32_t ini_discovery_run(struct ini_node *, const struct ini_portal *);
 int	ini_text_renegotiate(struct ini_conn *);
+/* Start a Text exchange with this text (split when long); -1 if busy. */
+int	ini_text_start(struct ini_conn *, bool renegotiate, const void *data,
+	    size_t len);
 
 #endif

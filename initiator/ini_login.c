@@ -163,8 +163,9 @@ login_timeout_cb(struct evloop *l, void *arg)
 		login_dispatch(c, LIN_TIMEOUT, NULL, NULL);
 }
 
-int
-ini_login_send(struct ini_conn *c, bool transit, uint8_t csg, uint8_t nsg)
+static int
+login_send_pdu(struct ini_conn *c, const uint8_t *data, size_t len,
+    bool more, bool transit, uint8_t nsg)
 {
 	struct ini_login *L = &c->login;
 	struct ini_session *s = c->sess;
@@ -173,22 +174,66 @@ ini_login_send(struct ini_conn *c, bool transit, uint8_t csg, uint8_t nsg)
 
 	pdu_init(&p, PDU_OP_LOGIN_REQ);
 	p.itt = L->itt;
-	p.u.login_req.transit = transit;
-	p.u.login_req.csg = csg;
+	p.u.login_req.cont = more;
+	p.u.login_req.transit = transit;	/* 11.12.2: never with C */
+	p.u.login_req.csg = L->csg;
 	p.u.login_req.nsg = transit ? nsg : 0;
 	memcpy(p.u.login_req.isid, s->isid, 6);
 	p.u.login_req.tsih = s->tsih;
 	p.u.login_req.cid = c->cid;
 	p.u.login_req.cmdsn = s->cmdsn;
 	p.u.login_req.expstatsn = c->expstatsn;
-	pdu_set_data(&p, L->answers.buf, (uint32_t)L->answers.len);
-	L->csg = csg;
+	pdu_set_data(&p, data, (uint32_t)len);
 	L->nsg = p.u.login_req.nsg;
 	L->transit = transit;
 	rc = ini_conn_send(c, &p);
-	text_builder_reset(&L->answers);
 	evtimer_arm(s->node->loop, &L->timer,
 	    ini_ms(s->node->cfg.login_timeout_ms));
+	return rc;
+}
+
+/* The next part of a request split with the C bit; the last one carries
+ * the request's T and NSG. */
+static int
+login_send_part(struct ini_conn *c)
+{
+	struct ini_login *L = &c->login;
+	const uint8_t *data;
+	size_t len;
+	bool more;
+	int rc;
+
+	if (!ini_text_out_next(&L->out, &data, &len, &more))
+		return -1;
+	rc = login_send_pdu(c, data, len, more, more ? false : L->out_transit,
+	    L->out_nsg);
+	if (!more)
+		ini_text_out_free(&L->out);	/* sent or queued: a copy */
+	return rc;
+}
+
+/*
+ * Send the answers gathered as one Login Request, or in parts when they
+ * are longer than the 8192 bytes a target takes during login (RFC 7143
+ * 13.12 default MaxRecvDataSegmentLength).
+ */
+int
+ini_login_send(struct ini_conn *c, bool transit, uint8_t csg, uint8_t nsg)
+{
+	struct ini_login *L = &c->login;
+	int rc;
+
+	L->csg = csg;
+	L->out_transit = transit;
+	L->out_nsg = transit ? nsg : 0;
+	if (ini_text_out_start(&L->out, L->answers.buf, L->answers.len,
+	    INI_LOGIN_MAX_RECV_DSL)) {
+		text_builder_reset(&L->answers);
+		return login_send_part(c);
+	}
+	rc = login_send_pdu(c, L->answers.buf, L->answers.len, false, transit,
+	    nsg);
+	text_builder_reset(&L->answers);
 	return rc;
 }
 
@@ -203,6 +248,7 @@ ini_login_reset(struct ini_conn *c)
 		text_accum_free(&L->acc);
 	if (L->answers_init)
 		text_builder_free(&L->answers);
+	ini_text_out_free(&L->out);
 	L->neg_init = L->acc_init = L->answers_init = false;
 	L->state = INI_LS_IDLE;
 }
@@ -344,6 +390,13 @@ ini_login_on_pdu(struct ini_conn *c, const struct pdu *p,
 		return invalid(c, p, "T bit / NSG");
 	if (r->transit && r->cont)
 		return invalid(c, p, "T and C both set");
+	if (L->out.active) {
+		/* 11.12.2: a part sent with the C bit is answered empty */
+		if (p->data_len != 0 || r->cont || r->transit)
+			return invalid(c, p, "answer to a partial Login Request");
+		login_send_part(c);
+		return;
+	}
 	if (text_accum_add(&L->acc, p->data, p->data_len, r->cont) != TEXT_OK)
 		return invalid(c, p, "text too long");
 	if (r->cont)
@@ -360,6 +413,18 @@ ini_login_on_pdu(struct ini_conn *c, const struct pdu *p,
 
 /* ---- actions -------------------------------------------------------------- */
 
+/* The extension keys of the configuration (--login-key), once, with the
+ * first operational offers; the target answers them (NotUnderstood). */
+static void
+add_login_keys(struct ini_conn *c)
+{
+	const struct ini_config *cfg = &c->sess->node->cfg;
+
+	if (cfg->login_keys_len > 0)
+		(void)text_builder_add_raw(&c->login.answers, cfg->login_keys,
+		    cfg->login_keys_len);
+}
+
 static void
 l_security(struct ini_conn *c, const struct pdu *p, const struct text_list *l)
 {
@@ -371,6 +436,7 @@ l_security(struct ini_conn *c, const struct pdu *p, const struct text_list *l)
 	c->login.neg.stage = KEYS_STAGE_OPERATIONAL;
 	c->login.oper_offered = true;
 	keys_offer_stage(&c->login.neg, &c->login.answers);
+	add_login_keys(c);
 	ini_login_send(c, true, PDU_STAGE_OPERATIONAL, PDU_STAGE_FULL_FEATURE);
 }
 

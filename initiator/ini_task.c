@@ -294,6 +294,30 @@ ini_tasks_fail(struct ini_session *s, uint32_t isdsc)
 	}
 }
 
+/*
+ * A guess for wakeup coalescing (iconn rx_expect): half of what the
+ * commands in flight should still bring (one header each, plus the read
+ * data not yet received), so that one wakeup takes several replies; 0
+ * with fewer than INI_COALESCE_MIN in flight, where waiting for others
+ * would only add latency.
+ */
+size_t
+ini_tasks_rx_guess(const struct ini_session *s, size_t hdr_len)
+{
+	const struct ini_task *t;
+	size_t n = 0, bytes = 0;
+
+	TAILQ_FOREACH(t, &s->tasks, link) {
+		if (!t->sent || t->done || t->is_tmf)
+			continue;
+		n++;
+		bytes += hdr_len;
+		if (t->cmd.in != NULL && t->in_received < t->cmd.inlen)
+			bytes += t->cmd.inlen - t->in_received;
+	}
+	return n >= INI_COALESCE_MIN ? bytes / 2 : 0;
+}
+
 /* ---- receiving ------------------------------------------------------------ */
 
 static void

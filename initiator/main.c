@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "keys.h"
 #include "log.h"
+#include "text.h"
 #include "version.h"
 
 static void
@@ -33,7 +35,10 @@ usage(FILE *f)
 	    "  --chap-algorithms L  CHAP_A preference, e.g. 7,5 (MD5 always)\n"
 	    "  --max-recv-dsl N --first-burst N --max-burst N\n"
 	    "  --immediate-data yes|no --initial-r2t yes|no\n"
-	    "  --data-pdu-in-order yes|no --data-sequence-in-order yes|no\n\n"
+	    "  --data-pdu-in-order yes|no --data-sequence-in-order yes|no\n"
+	    "  --login-key K=V      offer an extension key at login (a key\n"
+	    "                       RFC 7143 does not define, e.g. X-com.example.A=1;\n"
+	    "                       repeatable; a long set goes out in parts)\n\n"
 	    "Numbers are decimal or 0x hex; '*' stands for a default.\n"
 	    "Verbs (case-insensitive):\n");
 	cli_print_verbs(f);
@@ -75,7 +80,7 @@ known_value_option(const char *o)
 {
 	static const char *const named[] = { "--events", "--script",
 	    "--chap-algorithms", "--immediate-data", "--initial-r2t",
-	    "--data-pdu-in-order", "--data-sequence-in-order" };
+	    "--data-pdu-in-order", "--data-sequence-in-order", "--login-key" };
 	size_t k;
 
 	for (k = 0; k < sizeof(named) / sizeof(named[0]); k++)
@@ -99,10 +104,36 @@ yes_no(const char *opt, const char *v, bool *out)
 	return 0;
 }
 
+/* --login-key K=V: a key no table row defines, a simple value. */
+static int
+login_key(struct text_builder *b, struct text_seen *seen, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char key[TEXT_KEY_MAX + 1];
+	size_t klen;
+
+	if (eq == NULL || (klen = (size_t)(eq - kv)) == 0 || klen > TEXT_KEY_MAX)
+		return bad_option("--login-key", "expected KEY=VALUE");
+	memcpy(key, kv, klen);
+	key[klen] = '\0';
+	if (keys_lookup(key) != KEYS_UNKNOWN)
+		return bad_option("--login-key", "a key RFC 7143 defines is "
+		    "negotiated by the initiator itself");
+	if (text_seen_add(seen, key, false) != TEXT_OK)
+		return bad_option("--login-key", "key given twice (6.2)");
+	if (strlen(eq + 1) > TEXT_VALUE_MAX ||
+	    text_builder_add(b, key, eq + 1) != TEXT_OK)
+		return bad_option("--login-key", "malformed key or value "
+		    "(6.1: key a-zA-Z0-9.-+@_ from a capital, value <= 255 bytes)");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct ini_config cfg;
+	struct text_builder keys;
+	struct text_seen seen;
 	struct cli c;
 	const char *script = NULL, *events = NULL;
 	bool json = false, debug = false;
@@ -112,6 +143,8 @@ main(int argc, char **argv)
 	FILE *sf;
 
 	ini_config_default(&cfg);
+	text_builder_init(&keys, 0);
+	text_seen_init(&seen);
 	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -144,6 +177,10 @@ main(int argc, char **argv)
 			script = val;
 		else if (strcmp(o, "--chap-algorithms") == 0)
 			cfg.chap_algorithms = val;
+		else if (strcmp(o, "--login-key") == 0) {
+			if (login_key(&keys, &seen, val) != 0)
+				return CLI_EXIT_USAGE;
+		}
 		else if (strcmp(o, "--immediate-data") == 0) {
 			if (yes_no(o, val, &cfg.immediate_data) != 0)
 				return CLI_EXIT_USAGE;
@@ -171,6 +208,9 @@ main(int argc, char **argv)
 	    cfg.max_outstanding_r2t == 0)
 		return bad_option("--max-recv-dsl/--first-burst/--max-burst",
 		    "out of the RFC 7143 range");
+	text_seen_free(&seen);
+	cfg.login_keys = (const char *)keys.buf;
+	cfg.login_keys_len = keys.len;
 	if (script == NULL && i >= argc) {
 		fprintf(stderr, "iscsi-initiator: no verb given\n");
 		usage(stderr);
@@ -211,6 +251,7 @@ main(int argc, char **argv)
 	} else
 		rc = cli_run_verb(&c, argc - i, argv + i);
 	ini_node_free(c.node);
+	text_builder_free(&keys);
 	if (c.events != NULL)
 		fclose(c.events);
 	return rc;

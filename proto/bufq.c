@@ -12,6 +12,10 @@
 
 /* Copies go into chunks of at least this size; small ones share a chunk. */
 #define BUFQ_COPY_MIN	4096
+/* Written copy chunks up to this size are kept (at most BUFQ_SPARES) for
+ * later copies: no allocation, no heap growing and shrinking, per batch. */
+#define BUFQ_SPARE_CAP	32768
+#define BUFQ_SPARES	16
 
 struct bufq_chunk {
 	struct bufq_chunk	*next;
@@ -37,6 +41,35 @@ chunk_free(struct bufq_chunk *c)
 	free(c);
 }
 
+/* A written chunk: the first small copy chunk is kept for the next copy
+ * (no allocation per gathered batch). */
+static void
+chunk_done(struct bufq *q, struct bufq_chunk *c)
+{
+	if (q->nspare < BUFQ_SPARES && c->release == NULL &&
+	    c->data == c->copy && c->cap <= BUFQ_SPARE_CAP) {
+		c->next = q->spare;
+		q->spare = c;
+		q->nspare++;
+	} else
+		chunk_free(c);
+}
+
+/* A kept chunk with room for len, or NULL. */
+static struct bufq_chunk *
+spare_take(struct bufq *q, size_t len)
+{
+	struct bufq_chunk **pp, *c;
+
+	for (pp = &q->spare; (c = *pp) != NULL; pp = &c->next)
+		if (c->cap >= len) {
+			*pp = c->next;
+			q->nspare--;
+			return c;
+		}
+	return NULL;
+}
+
 void
 bufq_clear(struct bufq *q)
 {
@@ -48,6 +81,11 @@ bufq_clear(struct bufq *q)
 	}
 	q->tail = NULL;
 	q->bytes = 0;
+	while ((c = q->spare) != NULL) {
+		q->spare = c->next;
+		free(c);
+	}
+	q->nspare = 0;
 }
 
 static void
@@ -74,8 +112,15 @@ copy_space(struct bufq *q, size_t len)
 		q->bytes += len;
 		return c->copy + c->len - len;
 	}
-	cap = len < BUFQ_COPY_MIN ? BUFQ_COPY_MIN : len;
-	if ((c = malloc(sizeof(*c) + cap)) == NULL)
+	/* whole pages up to BUFQ_SPARE_CAP, so kept chunks fit again */
+	cap = len <= BUFQ_SPARE_CAP ? (len + BUFQ_COPY_MIN - 1) /
+	    BUFQ_COPY_MIN * BUFQ_COPY_MIN : len;
+	if (cap < BUFQ_COPY_MIN)
+		cap = BUFQ_COPY_MIN;
+	if ((c = spare_take(q, len)) != NULL) {
+		if (c->cap > cap)
+			cap = c->cap;
+	} else if ((c = malloc(sizeof(*c) + cap)) == NULL)
 		return NULL;
 	c->data = c->copy;
 	c->len = len;
@@ -186,14 +231,14 @@ bufq_flush(struct bufq *q, int fd)
 			q->head = c->next;
 			if (q->head == NULL)
 				q->tail = NULL;
-			chunk_free(c);
+			chunk_done(q, c);
 		}
 		/* zero-length referenced chunks are released here too */
 		while ((c = q->head) != NULL && c->off == c->len) {
 			q->head = c->next;
 			if (q->head == NULL)
 				q->tail = NULL;
-			chunk_free(c);
+			chunk_done(q, c);
 		}
 	}
 	return 0;

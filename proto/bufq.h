@@ -16,12 +16,14 @@ struct bufq_chunk;
 
 struct bufq {
 	struct bufq_chunk	*head, *tail;
+	struct bufq_chunk	*spare;		/* written copy chunks, for reuse */
+	unsigned		 nspare;
 	size_t			 bytes;		/* not yet written */
 	uint64_t		 total_written;
 };
 
 void	bufq_init(struct bufq *);
-/* Drop everything queued (release callbacks run). */
+/* Drop everything queued (release callbacks run) and the spare chunk. */
 void	bufq_clear(struct bufq *);
 int	bufq_push_copy(struct bufq *, const void *data, size_t len);
 /* The bytes of iov[0..n) after the first skip ones, as one copied chunk. */

@@ -29,12 +29,24 @@
 #define ICONN_LOWAT_MAX		(1024 * 1024)
 /* A data segment at least this long is sent at once, never gathered. */
 #define ICONN_GATHER_MAX	16384
+/* What is gathered leaves once it reaches this much (bounded copies). */
+#define ICONN_GATHER_BYTES	65536
+/*
+ * Coalescing (ops->rx_expect): a guessed low mark holds at most this long;
+ * after a miss, guessing pauses for a number of wakeups that doubles with
+ * each consecutive miss (from ICONN_GUESS_PAUSE_MIN to ..._MAX).
+ */
+#define ICONN_COALESCE_MS	2
+#define ICONN_GUESS_PAUSE_MIN	16
+#define ICONN_GUESS_PAUSE_MAX	4096
 
 static void	iconn_io(struct evloop *, int, unsigned, void *);
 static void	update_events(struct iconn *);
 static void	do_read(struct iconn *);
+static void	do_read_input(struct iconn *);
 static void	do_write(struct iconn *);
 static void	resume_deliver(struct evloop *, void *);
+static void	lowat_expired(struct evloop *, void *);
 
 static void
 close_deliver(struct evloop *l, void *arg)
@@ -53,6 +65,7 @@ shut(struct iconn *c, int err, bool rst)
 		return;
 	c->state = ICONN_CLOSED;
 	c->close_err = err;
+	evtimer_disarm(c->loop, &c->lowat_timer);
 	evloop_fd_del(c->loop, &c->h);
 	if (c->fd != -1) {
 		if (rst)
@@ -85,6 +98,8 @@ common_init(struct iconn *c, struct evloop *l, uint32_t max_recv_dsl,
 	bufq_init(&c->txq);
 	evdefer_init(&c->close_ev, close_deliver, c);
 	evdefer_init(&c->resume_ev, resume_deliver, c);
+	evtimer_init(&c->lowat_timer, lowat_expired, c);
+	c->guess_backoff = ICONN_GUESS_PAUSE_MIN;
 	if (pdu_rx_init(&c->rx, max_recv_dsl) == -1)
 		return -1;
 	if (ops->on_place != NULL)
@@ -195,11 +210,7 @@ feed(struct iconn *c, const uint8_t *b, size_t n)
 {
 	ssize_t used;
 
-	c->in_rx = true;
 	used = pdu_rx_feed(&c->rx, b, n, rx_deliver, c);
-	c->in_rx = false;
-	if (c->state == ICONN_UP && bufq_pending(&c->txq) > 0)
-		do_write(c);	/* what the PDUs of this batch made us send */
 	if (used == -1) {
 		/* framing lost (header digest): nothing more can be trusted */
 		if (c->state == ICONN_UP)
@@ -239,15 +250,34 @@ header_due(const struct pdu_rx *rx)
 	}
 }
 
-/* SO_RCVLOWAT: the placed data still due when it is large, else 1. */
+/*
+ * SO_RCVLOWAT: the placed data still due when it is large, or what the
+ * owner expects when that is more (then for ICONN_COALESCE_MS at most),
+ * else 1.
+ */
 static void
 set_lowat(struct iconn *c)
 {
 	uint8_t *dst;
-	size_t due = c->state == ICONN_UP ? pdu_rx_direct(&c->rx, &dst) : 0;
+	size_t due, guess = 0;
 	int v = 0;
 
-	if (due >= ICONN_LOWAT_MIN)
+	if (c->state != ICONN_UP)
+		return;
+	if ((due = pdu_rx_direct(&c->rx, &dst)) < ICONN_LOWAT_MIN)
+		due = 0;
+	if (c->ops->rx_expect != NULL) {
+		if (c->guess_off > 0)
+			c->guess_off--;
+		else
+			guess = c->ops->rx_expect(c, c->arg);
+	}
+	if (guess > due) {
+		due = guess;
+		evtimer_arm(c->loop, &c->lowat_timer,
+		    ICONN_COALESCE_MS * EV_NSEC_PER_MSEC);
+	}
+	if (due > 0)
 		v = (int)(due < ICONN_LOWAT_MAX ? due : ICONN_LOWAT_MAX);
 	if (v == c->rcvlowat)
 		return;
@@ -259,10 +289,28 @@ set_lowat(struct iconn *c)
 /*
  * Read what the socket holds.  A placed data segment is read straight
  * into place (readv), with what follows it into buf; in hdr_first mode
- * only up to the next header, so that its data lands in place too.
+ * only up to the next header, so that its data lands in place too.  What
+ * the PDUs read make us send leaves in one write at the end.
  */
 static void
 do_read(struct iconn *c)
+{
+	if (evtimer_armed(&c->lowat_timer)) {
+		/* the guessed low mark was reached in time */
+		evtimer_disarm(c->loop, &c->lowat_timer);
+		c->guess_backoff = ICONN_GUESS_PAUSE_MIN;
+	}
+	c->in_rx = true;	/* replies leave together, after the reading */
+	do_read_input(c);
+	c->in_rx = false;
+	if (c->state == ICONN_UP && bufq_pending(&c->txq) > 0)
+		do_write(c);
+	set_lowat(c);
+}
+
+/* Read and deliver what the socket holds (sends are only gathered). */
+static void
+do_read_input(struct iconn *c)
 {
 	static uint8_t buf[ICONN_READ_CHUNK];
 	struct pdu_rx *rx = &c->rx;
@@ -324,7 +372,27 @@ do_read(struct iconn *c)
 		if ((size_t)n < direct + want)
 			break;		/* the socket is drained */
 	}
-	set_lowat(c);
+}
+
+/* A guessed low mark did not fill in time: read what is there, and do
+ * not guess for a while (longer after each consecutive miss). */
+static void
+lowat_expired(struct evloop *l, void *arg)
+{
+	struct iconn *c = arg;
+	unsigned pause = c->guess_backoff;
+
+	(void)l;
+	if (c->state != ICONN_UP)
+		return;
+	c->guess_backoff = pause < ICONN_GUESS_PAUSE_MAX / 2 ? pause * 2 :
+	    ICONN_GUESS_PAUSE_MAX;
+	c->guess_off = pause;
+	if (!c->rx_paused)
+		do_read(c);
+	else
+		set_lowat(c);
+	update_events(c);
 }
 
 static void
@@ -390,13 +458,19 @@ iconn_io(struct evloop *l, int fd, unsigned ev, void *arg)
 static int
 send_iov(struct iconn *c, const struct iovec *iov, int n, size_t data_len)
 {
+	size_t len = 0;
 	ssize_t w = 0;
+	int i;
 
-	if (c->in_rx && data_len < ICONN_GATHER_MAX) {
+	for (i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	if (c->in_rx && data_len < ICONN_GATHER_MAX &&
+	    bufq_pending(&c->txq) + len <= ICONN_GATHER_BYTES) {
 		if (bufq_push_copyv(&c->txq, iov, n, 0) == -1)
 			return -1;
 		return 0;
 	}
+	/* enough gathered (or a large segment): what is queued goes first */
 	if (bufq_pending(&c->txq) > 0)
 		do_write(c);
 	if (c->state != ICONN_UP)
@@ -573,6 +647,7 @@ iconn_free(struct iconn *c)
 		c->fd = -1;
 	}
 	if (c->loop != NULL) {
+		evtimer_disarm(c->loop, &c->lowat_timer);
 		evloop_defer_cancel(c->loop, &c->close_ev);
 		evloop_defer_cancel(c->loop, &c->resume_ev);
 	}

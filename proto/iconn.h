@@ -40,6 +40,15 @@ struct iconn_ops {
 	 * before the PDU is delivered, call iconn_rx_unplace() first.
 	 */
 	uint8_t	*(*on_place)(struct iconn *, const struct pdu *hdr, void *arg);
+	/*
+	 * Optional wakeup coalescing: how many bytes the peer is expected to
+	 * send before it needs anything more from us (a guess, e.g. half of
+	 * the replies to the commands in flight; 0: no guess).  The socket
+	 * then reports readable only once that much is there (SO_RCVLOWAT),
+	 * or after ICONN_COALESCE_MS at the latest, so a wrong guess costs
+	 * a short delay, never a hang.
+	 */
+	size_t	(*rx_expect)(struct iconn *, void *arg);
 };
 
 struct iconn_stats {
@@ -77,6 +86,9 @@ struct iconn {
 	bool			 in_rx;
 	bool			 hdr_first;	/* big placed PDUs: read headers alone */
 	int			 rcvlowat;	/* SO_RCVLOWAT in force (0: default) */
+	struct evtimer		 lowat_timer;	/* a guessed low mark expires */
+	unsigned		 guess_off;	/* wakeups left without guessing */
+	unsigned		 guess_backoff;	/* next guess_off after a miss */
 	uint8_t			*encbuf;
 	size_t			 encbuf_cap;
 };

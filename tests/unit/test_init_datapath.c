@@ -11,9 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "crc32c.h"
 #include "iconn.h"
+#include "ini_internal.h"
 #include "scsi.h"
+#include "sock.h"
 #include "test_init_peer.h"
 #include "unit.h"
 
@@ -385,6 +388,127 @@ test_iconn_gathered_then_close(void)
 	evloop_free(loop);
 }
 
+/* ---- wakeup coalescing (rx_expect) ------------------------------------------ */
+
+static size_t expect_bytes;
+static uint64_t frozen_ns;
+
+static size_t
+end_expect(struct iconn *c, void *arg)
+{
+	(void)c;
+	(void)arg;
+	return expect_bytes;
+}
+
+static uint64_t
+frozen_now(void *arg)
+{
+	(void)arg;
+	return frozen_ns;
+}
+
+static const struct iconn_ops expect_ops = {
+	.on_pdu = end_pdu, .on_close = end_close, .rx_expect = end_expect,
+};
+
+/* Two iconns over TCP on 127.0.0.1 (SO_RCVLOWAT is a TCP matter). */
+static bool
+tcp_pair(struct end *a, const struct iconn_ops *aops, struct end *b,
+    const struct iconn_ops *bops)
+{
+	struct netaddr at;
+	int lfd, cfd, afd = -1, inprog, i;
+
+	memset(a, 0, sizeof(*a));
+	memset(b, 0, sizeof(*b));
+	if (netaddr_parse_numeric("127.0.0.1", 0, &at, NULL, 0) != 0 ||
+	    (lfd = sock_listen(&at, 1)) == -1)
+		return false;
+	if (sock_local_addr(lfd, &at) != 0 ||
+	    (cfd = sock_connect(&at, &inprog)) == -1) {
+		close(lfd);
+		return false;
+	}
+	for (i = 0; i < 200 && afd == -1; i++) {
+		afd = sock_accept(lfd, NULL);
+		if (afd == -1)
+			usleep(1000);
+	}
+	close(lfd);
+	if (afd == -1) {
+		close(cfd);
+		return false;
+	}
+	return iconn_attach(&a->c, loop, cfd, 262144, aops, a) == 0 &&
+	    iconn_attach(&b->c, loop, afd, 262144, bops, b) == 0;
+}
+
+static void
+send_nop_in(struct end *e, uint32_t itt)
+{
+	struct pdu p;
+
+	pdu_init(&p, PDU_OP_NOP_IN);
+	p.itt = itt;
+	CU_ASSERT_EQUAL(iconn_send(&e->c, &p), 0);
+}
+
+/* Let the loop run a few turns (each bounded, none may be needed). */
+static void
+turns(int n)
+{
+	while (n-- > 0)
+		evloop_run_once(loop, EV_NSEC_PER_MSEC);
+}
+
+/*
+ * The receiver expects 4 PDUs (192 bytes): after the first wakeup it sleeps
+ * until all of them are there, then takes them in one read.  The clock is
+ * frozen, so the guess cannot expire behind the test's back; once it is
+ * moved past ICONN_COALESCE_MS, what arrived is read, and the next
+ * wakeups do not guess (one PDU each).
+ */
+static void
+test_iconn_coalesce(void)
+{
+	struct evclock clk = { frozen_now, NULL, NULL };
+	struct end tx, rx;
+	int k;
+
+	frozen_ns = 1000 * EV_NSEC_PER_SEC;
+	loop = evloop_new(&clk);
+	CU_ASSERT_TRUE_FATAL(tcp_pair(&tx, &plain_ops, &rx, &expect_ops));
+	expect_bytes = 4 * PDU_BHS_LEN;
+	send_nop_in(&tx, 1);
+	TURNS_UNTIL(rx.npdus == 1);
+	CU_ASSERT_EQUAL(rx.npdus, 1);		/* no guess before the first */
+	CU_ASSERT_EQUAL(rx.c.rcvlowat, 4 * PDU_BHS_LEN);
+	for (k = 2; k <= 4; k++) {
+		send_nop_in(&tx, (uint32_t)k);
+		turns(3);
+		CU_ASSERT_EQUAL(rx.npdus, 1);	/* held back by the low mark */
+	}
+	send_nop_in(&tx, 5);
+	TURNS_UNTIL(rx.npdus == 5);
+	CU_ASSERT_EQUAL(rx.npdus, 5);		/* all four at once */
+	CU_ASSERT_EQUAL(rx.c.stats.pdus_rx, 5);
+	/* a guess that does not fill: read when it expires, then no guess */
+	send_nop_in(&tx, 6);
+	turns(3);
+	CU_ASSERT_EQUAL(rx.npdus, 5);
+	frozen_ns += 3 * EV_NSEC_PER_MSEC;
+	TURNS_UNTIL(rx.npdus == 6);
+	CU_ASSERT_EQUAL(rx.npdus, 6);
+	CU_ASSERT_EQUAL(rx.c.rcvlowat, 0);
+	send_nop_in(&tx, 7);
+	TURNS_UNTIL(rx.npdus == 7);
+	CU_ASSERT_EQUAL(rx.npdus, 7);		/* guessing paused */
+	iconn_free(&tx.c);
+	iconn_free(&rx.c);
+	evloop_free(loop);
+}
+
 /* ---- the whole initiator: one big Data-In per command ------------------------ */
 
 static struct fenv E;
@@ -479,6 +603,135 @@ test_initiator_big_data_in(void)
 	fenv_teardown(&E);
 }
 
+/* READ (10)s held until the test answers them (held_answer). */
+#define HELD_MAX	16
+static struct pdu held[HELD_MAX];
+static int nheld;
+
+static bool
+hold_read_hook(struct fpeer *f, const struct pdu *p)
+{
+	if (p->opcode != PDU_OP_SCSI_CMD || p->u.scsi_cmd.cdb[0] != 0x28 ||
+	    nheld == HELD_MAX)
+		return false;
+	f->cmds++;
+	f->expcmdsn = p->u.scsi_cmd.cmdsn + 1;
+	held[nheld] = *p;
+	held[nheld].data = NULL;
+	held[nheld++].data_len = 0;
+	return true;
+}
+
+/* Answer every held READ: its data in one Data-In with status, or (bad)
+ * CHECK CONDITION with sense, much shorter than the data expected. */
+static void
+held_answer(struct fpeer *f, bool bad)
+{
+	static const uint8_t sense[20] = { 0, 18, 0x70, 0, 0x03, 0, 0, 0, 0,
+	    10, 0, 0, 0, 0, 0x11, 0x00 };	/* MEDIUM ERROR, UNRECOVERED */
+	const uint8_t *cdb;
+	struct pdu r;
+	uint32_t lba;
+	int i;
+
+	for (i = 0; i < nheld; i++) {
+		cdb = held[i].u.scsi_cmd.cdb;
+		lba = get_be32(cdb + 2);
+		if (bad) {
+			pdu_init(&r, PDU_OP_SCSI_RSP);
+			r.final = true;
+			r.itt = held[i].itt;
+			r.u.scsi_rsp.status = 0x02;
+			fpeer_fill_sn(f, &r.u.scsi_rsp.statsn,
+			    &r.u.scsi_rsp.expcmdsn, &r.u.scsi_rsp.maxcmdsn);
+			pdu_set_data(&r, sense, sizeof(sense));
+		} else {
+			pdu_init(&r, PDU_OP_DATA_IN);
+			r.final = true;
+			r.itt = held[i].itt;
+			r.lun = held[i].lun;
+			r.u.data_in.ttt = PDU_TAG_RESERVED;
+			r.u.data_in.status_present = true;
+			fpeer_fill_sn(f, &r.u.data_in.statsn, &r.u.data_in.expcmdsn,
+			    &r.u.data_in.maxcmdsn);
+			pdu_set_data(&r, f->disk + (size_t)lba * FPEER_BLOCK,
+			    held[i].u.scsi_cmd.edtl);
+		}
+		fpeer_send(f, &r);
+	}
+	nheld = 0;
+}
+
+/*
+ * Wakeup coalescing in the initiator: the guess is half of what the
+ * commands in flight bring (a header each plus the data), none with
+ * fewer than INI_COALESCE_MIN in flight; 8 reads answered at once all
+ * complete with the right bytes, and 8 answered with much less than
+ * guessed (CHECK CONDITION) complete too, with their sense.
+ */
+static void
+test_initiator_coalesce(void)
+{
+	static uint8_t back[8][4096];
+	struct ini_session *s = NULL;
+	struct ini_scsi_cmd c;
+	struct rd r[8];
+	uint8_t cdb[8][16];
+	int i, k, turns;
+
+	CU_ASSERT_EQUAL_FATAL(fenv_setup(&E), 0);
+	for (i = 0; i < (int)sizeof(E.peer.disk); i++)
+		E.peer.disk[i] = (uint8_t)(i * 13 + (i >> 9));
+	CU_ASSERT_EQUAL_FATAL(fenv_login(&E, &s), INI_ISDSC_OK);
+	E.peer.hook = hold_read_hook;
+	for (k = 0; k < 2; k++) {
+		memset(back, 0, sizeof(back));
+		memset(r, 0, sizeof(r));
+		nheld = 0;
+		for (i = 0; i < 8; i++) {
+			memset(&c, 0, sizeof(c));
+			c.lun = ini_lun_encode(1);
+			c.cdb = cdb[i];
+			c.cdblen = scsi_cdb_read10(cdb[i], (uint32_t)i * 8, 8, 0);
+			c.in = back[i];
+			c.inlen = sizeof(back[i]);
+			CU_ASSERT_EQUAL(ini_scsi_submit(E.node, s, &c, rd_done, &r[i]),
+			    INI_ISDSC_OK);
+			if (i == 2)
+				CU_ASSERT_EQUAL(ini_tasks_rx_guess(s, 48), 0);
+			if (i == 3)
+				CU_ASSERT_EQUAL(ini_tasks_rx_guess(s, 48),
+				    4 * (48 + 4096) / 2);
+		}
+		CU_ASSERT_EQUAL(ini_tasks_rx_guess(s, 52), 8 * (52 + 4096) / 2);
+		for (turns = 0; turns < 100 && nheld < 8; turns++)
+			ini_poll(E.node, 10);
+		CU_ASSERT_EQUAL_FATAL(nheld, 8);
+		held_answer(&E.peer, k == 1);
+		for (turns = 0; turns < 200; turns++) {
+			int done = 0;
+
+			for (i = 0; i < 8; i++)
+				done += r[i].done;
+			if (done == 8)
+				break;
+			ini_poll(E.node, 10);
+		}
+		for (i = 0; i < 8; i++) {
+			CU_ASSERT_EQUAL(r[i].done, 1);
+			if (k == 0) {
+				CU_ASSERT_EQUAL(r[i].isdsc, INI_ISDSC_OK);
+				CU_ASSERT_EQUAL(memcmp(back[i], E.peer.disk +
+				    (size_t)i * 4096, 4096), 0);
+			} else
+				CU_ASSERT_EQUAL(r[i].isdsc, ISDSC_SCSI_REQUEST_FAILED);
+		}
+		CU_ASSERT_EQUAL(ini_tasks_rx_guess(s, 48), 0);
+	}
+	E.peer.hook = NULL;
+	fenv_teardown(&E);
+}
+
 static CU_TestInfo datapath_tests[] = {
 	{ "rfc7143_11_7_rx_placement", test_rx_placement },
 	{ "rfc7143_11_7_7_placement_digest_refusal",
@@ -487,7 +740,9 @@ static CU_TestInfo datapath_tests[] = {
 	{ "rx_unplace", test_rx_unplace },
 	{ "iconn_placed_big", test_iconn_placed_big },
 	{ "iconn_gathered_then_close", test_iconn_gathered_then_close },
+	{ "iconn_coalesce", test_iconn_coalesce },
 	{ "rfc7143_11_7_big_data_in", test_initiator_big_data_in },
+	{ "initiator_coalesce", test_initiator_coalesce },
 	CU_TEST_INFO_NULL
 };
 

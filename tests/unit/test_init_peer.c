@@ -127,6 +127,9 @@ fpeer_stop(struct fpeer *f)
 	if (f->neg_init)
 		keys_neg_free(&f->neg);
 	f->neg_init = false;
+	if (f->acc_init)
+		text_accum_free(&f->acc);
+	f->acc_init = false;
 	free(f->chap_offer);
 	f->chap_offer = NULL;
 }
@@ -265,12 +268,49 @@ chap_answer(struct fpeer *f, const struct text_list *l, struct text_builder *b)
 	return true;
 }
 
+/*
+ * A part of a request split with the C bit: kept, counted, answered
+ * empty by the caller (true).  False for the last part (or a whole
+ * request); then *data, *len are the joined text.
+ */
+static bool
+split_part(struct fpeer *f, const struct pdu *p, bool cont, bool bad,
+    int *parts, const uint8_t **data, size_t *len)
+{
+	if (!f->acc_init) {
+		text_accum_init(&f->acc, 0);
+		f->acc_init = true;
+	}
+	if (cont || f->acc.len > 0)
+		(*parts)++;
+	if (cont)
+		f->cont_parts++;
+	if (bad)
+		f->bad_parts++;
+	if (p->data_len > f->max_part)
+		f->max_part = p->data_len;
+	if (cont || f->acc.len > 0) {
+		if (text_accum_add(&f->acc, p->data, p->data_len, cont) != TEXT_OK)
+			f->bad_parts++;
+		if (cont)
+			return true;
+		*data = f->acc.buf;
+		*len = f->acc.len;
+		return false;
+	}
+	*data = p->data;
+	*len = p->data_len;
+	return false;
+}
+
 static void
 on_login(struct fpeer *f, const struct pdu *p)
 {
 	const struct pdu_login_req *q = &p->u.login_req;
 	struct text_builder b;
 	struct text_list l;
+	const uint8_t *text;
+	size_t tlen;
 
 	f->logins++;
 	memcpy(f->last_isid, q->isid, 6);
@@ -286,6 +326,12 @@ on_login(struct fpeer *f, const struct pdu *p)
 		f->neg_init = true;
 	}
 	text_builder_init(&b, 0);
+	if (split_part(f, p, q->cont, q->cont && q->transit, &f->login_parts,
+	    &text, &tlen)) {
+		login_rsp(f, p, &b, 0, 0);	/* 11.12.2: an empty answer */
+		text_builder_free(&b);
+		return;
+	}
 	if (f->login_class != 0 || f->login_detail != 0) {
 		if (f->redirect_to != NULL)
 			text_builder_add(&b, "TargetAddress", f->redirect_to);
@@ -293,9 +339,10 @@ on_login(struct fpeer *f, const struct pdu *p)
 		text_builder_free(&b);
 		return;
 	}
-	if (text_parse(p->data, p->data_len, keys_value_limit,
-	    TEXT_PARSE_PAD_OK, &l, NULL) != TEXT_OK)
+	if (text_parse(text, tlen, keys_value_limit, TEXT_PARSE_PAD_OK, &l,
+	    NULL) != TEXT_OK)
 		memset(&l, 0, sizeof(l));
+	text_accum_reset(&f->acc);
 	if (q->csg == PDU_STAGE_SECURITY) {
 		if (text_list_find(&l, "AuthMethod") != NULL && !f->no_auth_method)
 			text_builder_add(&b, "AuthMethod", f->auth_answer != NULL ?
@@ -312,8 +359,12 @@ on_login(struct fpeer *f, const struct pdu *p)
 	} else {
 		if (f->neg.stage == KEYS_STAGE_SECURITY) {
 			f->neg.stage = KEYS_STAGE_OPERATIONAL;
+			char mrdsl[16];
+
+			snprintf(mrdsl, sizeof(mrdsl), "%u", f->declare_mrdsl > 0 ?
+			    f->declare_mrdsl : 65536);
 			keys_offer(&f->neg, KEYS_MAX_RECV_DATA_SEGMENT_LENGTH,
-			    "65536", &b);
+			    mrdsl, &b);
 		}
 		answer_keys(f, &l, &b);
 		if (f->login_extra != NULL && q->transit)
@@ -514,6 +565,9 @@ on_nop_out(struct fpeer *f, const struct pdu *p)
 static void
 on_text(struct fpeer *f, const struct pdu *p)
 {
+	const struct pdu_text_req *q = &p->u.text_req;
+	const uint8_t *text;
+	size_t tlen;
 	char buf[256];
 	struct pdu r;
 	int n;
@@ -521,8 +575,21 @@ on_text(struct fpeer *f, const struct pdu *p)
 	f->texts++;
 	if (!p->immediate)
 		f->expcmdsn = p->u.text_req.cmdsn + 1;
-	if (p->data_len > 0 && memmem(p->data, p->data_len,
-	    "MaxRecvDataSegmentLength", 24) != NULL)
+	/* a continuation carries the TTT of our empty answer (11.10.4) */
+	if (split_part(f, p, q->cont, (q->cont && p->final) ||
+	    (f->acc_init && f->acc.len > 0 && q->ttt != FPEER_TEXT_TTT),
+	    &f->text_parts, &text, &tlen)) {
+		pdu_init(&r, PDU_OP_TEXT_RSP);
+		r.final = false;			/* F=0: go on */
+		r.itt = p->itt;
+		r.u.text_rsp.ttt = FPEER_TEXT_TTT;
+		fpeer_fill_sn(f, &r.u.text_rsp.statsn, &r.u.text_rsp.expcmdsn,
+		    &r.u.text_rsp.maxcmdsn);
+		fpeer_send(f, &r);
+		return;
+	}
+	if (tlen > 0 && memmem(text, tlen, "MaxRecvDataSegmentLength", 24) !=
+	    NULL)
 		n = snprintf(buf, sizeof(buf), "MaxRecvDataSegmentLength=8192%c",
 		    0);
 	else if (f->second_port != 0)
@@ -534,6 +601,8 @@ on_text(struct fpeer *f, const struct pdu *p)
 		n = snprintf(buf, sizeof(buf), "TargetName=iqn.2024-01.org.example:"
 		    "fake%cTargetAddress=127.0.0.1:%u,1%cTargetName=Bad_Name%c", 0,
 		    f->port, 0, 0);
+	if (f->acc_init)
+		text_accum_reset(&f->acc);
 	pdu_init(&r, PDU_OP_TEXT_RSP);
 	r.final = true;
 	r.itt = p->itt;

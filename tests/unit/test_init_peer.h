@@ -17,10 +17,12 @@
 #include "iconn.h"
 #include "ini.h"
 #include "keys.h"
+#include "text.h"
 #include "netaddr.h"
 
 #define FPEER_DISK	(256 * 1024)
 #define FPEER_BLOCK	512
+#define FPEER_TEXT_TTT	0x5eed	/* in our answers to a partial Text Request */
 
 struct fpeer;
 
@@ -65,8 +67,16 @@ struct fpeer {
 	const char	*mutual_secret;		/* we answer with */
 	bool		 chap_ok;		/* last CHAP_R verified */
 	char		*chap_offer;		/* CHAP_A the initiator sent */
+	uint32_t	 declare_mrdsl;		/* our MaxRecvDSL (0: 65536) */
 	fpeer_hook	*hook;
 	void		*arg;
+	/* requests split with the C bit (RFC 7143 11.10.2, 11.12.2) */
+	struct text_accum acc;
+	bool		 acc_init;
+	int		 login_parts, text_parts;	/* PDUs of each */
+	int		 cont_parts;		/* of them with C set */
+	int		 bad_parts;		/* C with T / F set, bad TTT */
+	uint32_t	 max_part;		/* longest data segment */
 	/* what happened */
 	int		 accepts, logins, cmds, nop_outs, logouts, texts;
 	int		 data_outs, immediate_bytes, unsolicited_bytes;

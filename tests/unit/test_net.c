@@ -65,6 +65,7 @@ test_loopback_bufq(void)
 {
 	struct netaddr a, la;
 	struct bufq q;
+	struct bufq_chunk *spare;
 	int lfd, cfd, sfd, inprog, released = 0, rc;
 	size_t big = 4u << 20, got = 0;
 	uint8_t *data = malloc(big), *rx = malloc(big);
@@ -118,10 +119,15 @@ test_loopback_bufq(void)
 	CU_ASSERT_EQUAL(released, 1);
 	CU_ASSERT_EQUAL(q.total_written, big + 4);
 	CU_ASSERT_EQUAL(memcmp(rx, data, big), 0);
+	/* the written copy chunk is kept and taken again by the next copy */
+	spare = q.spare;
+	CU_ASSERT_PTR_NOT_NULL(spare);
 
 	/* a closed peer gives an error, not SIGPIPE */
 	close(sfd);
 	bufq_push_copy(&q, "x", 1);
+	CU_ASSERT_PTR_EQUAL(q.head, spare);
+	CU_ASSERT_PTR_NULL(q.spare);
 	usleep(10000);
 	for (int i = 0; i < 5 && (rc = bufq_flush(&q, cfd)) != -1; i++) {
 		bufq_push_copy(&q, "y", 1);
