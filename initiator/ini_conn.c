@@ -254,8 +254,8 @@ on_close(struct iconn *ic, int err, void *arg)
 {
 	struct ini_conn *c = arg;
 	bool deliberate = c->closing;
+	bool in_send = ic->close_in_send;
 
-	(void)ic;
 	transport_release(c);
 	c->closing = false;
 	if (c->connect_timed_out) {
@@ -265,6 +265,17 @@ on_close(struct iconn *ic, int err, void *arg)
 	}
 	if (deliberate)
 		return;
+	/*
+	 * Event 7 before event 20 when what we had sent could not be
+	 * delivered: a send failed (EPIPE, ECONNRESET ...), or TCP gave up on
+	 * unacknowledged data (ETIMEDOUT: TCP_USER_TIMEOUT or retransmission
+	 * limit).  A reset or FIN noticed while reading is event 20 alone.
+	 */
+	if (err > 0 && (in_send || err == ETIMEDOUT) &&
+	    (c->state & (INI_S5_LOGGED_IN | INI_S6_IN_LOGOUT |
+	    INI_S7_LOGOUT_REQUESTED)))
+		ini_ev_status(c->sess->node, c->sess, c, ISCSI_EV_SEND_FAILED,
+		    catalog_ntstatus_from_errno(err));
 	ini_conn_post(c, INI_CEV_TRANSPORT_LOST, (uint32_t)(err < 0 ? 0 : err));
 }
 

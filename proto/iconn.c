@@ -413,8 +413,10 @@ do_write(struct iconn *c)
 	int rc = bufq_flush(&c->txq, c->fd);
 
 	c->stats.bytes_tx += c->txq.total_written - before;
-	if (rc == -1)
+	if (rc == -1) {
+		c->close_in_send = true;
 		shut(c, errno, false);
+	}
 }
 
 static void
@@ -484,6 +486,7 @@ send_iov(struct iconn *c, const struct iovec *iov, int n, size_t data_len)
 		while (w == -1 && errno == EINTR);
 		if (w == -1) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				c->close_in_send = true;
 				shut(c, errno, false);
 				return 0;
 			}

@@ -82,6 +82,7 @@ struct iconn {
 	uint8_t			*pend;		/* received, not yet fed (paused) */
 	size_t			 pend_len;
 	int			 close_err;
+	bool			 close_in_send;	/* close_err came from a send */
 	bool			 rx_paused;
 	bool			 in_rx;
 	bool			 hdr_first;	/* big placed PDUs: read headers alone */
