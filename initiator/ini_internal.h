@@ -37,7 +37,7 @@
 
 /* RFC 7143 6.3: "The default MaxRecvDataSegmentLength is used during
  * Login" (13.12: 8192); ours applies from full feature phase on. */
-#define INI_LOGIN_MAX_RECV_DSL	8192
+#define INI_LOGIN_MAX_RECV_DSL	PDU_LOGIN_MAX_DSL
 
 struct ini_fsmq {
 	int		ev[INI_FSMQ_MAX];

@@ -31,6 +31,7 @@
 #define PDU_TAG_RESERVED	0xffffffffu	/* reserved ITT/TTT value */
 #define PDU_REJECT_HDR_LEN	48		/* RFC 7143 11.17.3 */
 #define PDU_CDB_LEN		16
+#define PDU_LOGIN_MAX_DSL	8192		/* RFC 7143 13.12: during login */
 
 /* Bytes needed to pad n to a 4-byte boundary. */
 #define PDU_PAD4(n)		((4u - ((n) & 3u)) & 3u)

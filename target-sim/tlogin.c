@@ -412,6 +412,17 @@ tlogin_rx(struct tconn *tc, const struct pdu *p)
 		st = LS(INITIATOR_ERROR);
 		goto fail;
 	}
+	if (p->data_len > PDU_LOGIN_MAX_DSL) {
+		/*
+		 * 13.12: during login MaxRecvDataSegmentLength is 8192 for
+		 * both sides; longer text must be split with the C bit
+		 * (6.2, 11.12.2).  An oversize Login PDU is an initiator error.
+		 */
+		tsim_vlog(tc->t, "login request data segment %u > %u bytes",
+		    p->data_len, PDU_LOGIN_MAX_DSL);
+		st = LS(INITIATOR_ERROR);
+		goto fail;
+	}
 	if (text_accum_add(&lg->acc, p->data, p->data_len, rq->cont) !=
 	    TEXT_OK) {
 		st = LS(INITIATOR_ERROR);

@@ -242,6 +242,58 @@ test_text_during_continuation(void)
 	stop();
 }
 
+/* Fill buf with NUL-terminated X-org.iscsi-bench.padN=xxx keys, exactly
+ * len bytes in all (len >= 32). */
+static void
+fill_keys(char *buf, size_t len)
+{
+	size_t off = 0, k = 0;
+
+	while (off < len) {
+		size_t left = len - off, take = left > 200 ? 200 : left;
+		int h;
+
+		if (left - take > 0 && left - take < 32)
+			take = left - 32;		/* leave room for one more */
+		h = snprintf(buf + off, take, "X-org.iscsi-bench.pad%zu=", k++);
+		memset(buf + off + h, 'x', take - (size_t)h - 1);
+		buf[off + take - 1] = '\0';
+		off += take;
+	}
+}
+
+/* 13.12: a Login Request data segment over 8192 bytes (not split with C)
+ * is an initiator error (0x0200); exactly 8192 is taken */
+static void
+test_login_request_oversize(void)
+{
+	const struct tpeer_pdu *r;
+	static char big[8196];
+	size_t n;
+
+	for (n = 0; n < 2; n++) {
+		size_t len = n == 0 ? 8192 : 8196;
+
+		start(NULL);
+		memset(big, 0, sizeof(big));
+		memcpy(big, sec_text, sizeof(sec_text));
+		/* pad with extension keys (answered NotUnderstood) of at
+		 * most 200 bytes each: X-org.iscsi-bench.padN=xxx...\0 */
+		fill_keys(big + sizeof(sec_text), len - sizeof(sec_text));
+		login_req(0, 1, true, big, len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe, TPEER_WAIT_MS));
+		CU_ASSERT_EQUAL(r->p.opcode, PDU_OP_LOGIN_RSP);
+		if (n == 0)
+			CU_ASSERT_NOT_EQUAL(r->p.u.login_rsp.status_class, 2)
+		else {
+			CU_ASSERT_EQUAL(r->p.u.login_rsp.status_class, 2);
+			CU_ASSERT_EQUAL(r->p.u.login_rsp.status_detail, 0);
+			CU_ASSERT_TRUE(tpeer_wait_closed(&pe, TPEER_WAIT_MS));
+		}
+		stop();
+	}
+}
+
 /* 11.10.2: a Text Request split by the initiator (C=1): an empty answer
  * with a TTT, the rest with that TTT, then one whole answer */
 static void
@@ -292,6 +344,7 @@ static CU_TestInfo long_tests[] = {
 	    test_continued_without_transit },
 	{ "rfc7143_11_13_2_text_while_continued", test_text_during_continuation },
 	{ "rfc7143_11_10_2_text_request_split", test_text_request_split },
+	{ "rfc7143_13_12_login_request_over_8192", test_login_request_oversize },
 	CU_TEST_INFO_NULL
 };
 UNIT_SUITE("target", "tsim_long", long_tests)
