@@ -109,7 +109,12 @@ test_pr_register(void)
 	scsi_cdb_pr_in(cdb, SCSI_PR_IN_REPORT_CAPABILITIES, 8);
 	CU_ASSERT_EQUAL(run(l, NX_A, cdb, NULL, 0, &r), SCSI_STATUS_GOOD);
 	CU_ASSERT(r.data_len == 8 && memcmp(in, caps, 8) == 0);
+	/* READ FULL STATUS with no registration: the 8-byte header */
 	scsi_cdb_pr_in(cdb, SCSI_PR_IN_READ_FULL_STATUS, 1024);
+	CU_ASSERT_EQUAL(run(l, NX_A, cdb, NULL, 0, &r), SCSI_STATUS_GOOD);
+	CU_ASSERT(r.data_len == 8 && memcmp(in, "\0\0\0\0\0\0\0\0", 8) == 0);
+	/* reserved service action 04h */
+	cdb[1] = 0x04;
 	CU_ASSERT_EQUAL(run(l, NX_A, cdb, NULL, 0, &r), SCSI_STATUS_CHECK_CONDITION);
 	CU_ASSERT(field_is(&r, SCSI_ASC_INVALID_FIELD_IN_CDB, 0xcc, 1));
 
