@@ -35,6 +35,13 @@ enum scsi_opcode {
 
 /* SERVICE ACTION IN(16) service actions (SBC-3 table 13). */
 #define SCSI_SAI_READ_CAPACITY16	0x10
+#define SCSI_SAI_GET_LBA_STATUS		0x12
+/* MAINTENANCE IN service actions (SPC-4 table 47). */
+#define SCSI_MI_REPORT_SUPPORTED_OPCODES	0x0c
+/* GET LBA STATUS provisioning status (SBC-3 5.6.3). */
+#define SCSI_LBA_STATUS_MAPPED		0x0
+#define SCSI_LBA_STATUS_DEALLOCATED	0x1
+#define SCSI_LBA_STATUS_ANCHORED	0x2
 
 enum scsi_status {
 #define SCSI_STATUS(v, name, text)	SCSI_STATUS_##name = (v),
@@ -71,6 +78,7 @@ enum scsi_asc {
 #define SCSI_VPD_DEVICE_ID		0x83
 #define SCSI_VPD_BLOCK_LIMITS		0xb0
 #define SCSI_VPD_BLOCK_DEV_CHAR		0xb1
+#define SCSI_VPD_LB_PROVISIONING	0xb2
 
 /* Mode page codes (SPC-4 7.5, SBC-3 6.4) and page control (SPC-4 6.11). */
 #define SCSI_MODEPAGE_CACHING		0x08
@@ -158,6 +166,20 @@ size_t	scsi_cdb_sync_cache10(uint8_t *cdb, uint32_t lba, uint16_t nblocks,
 /* The LBA and block count of a READ/WRITE (10) or (16) CDB: 1 read, 2
  * write, 0 another command. */
 int	scsi_cdb_rw_decode(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks);
+/*
+ * Any block command of the common SBC-3 layout: READ/WRITE(6/10/12/16),
+ * VERIFY, WRITE AND VERIFY, PRE-FETCH, SYNCHRONIZE CACHE, WRITE SAME (10/16),
+ * ORWRITE(16); byte1 is byte 1 as is (FUA, DPO, BYTCHK, UNMAP...), 0 for
+ * the 6-byte CDBs.  Returns the CDB length, 0 for another opcode or an LBA
+ * or length that does not fit (nblocks 256 is 0 in a 6-byte CDB).
+ */
+size_t	scsi_cdb_block(uint8_t *cdb, uint8_t opcode, uint64_t lba,
+	    uint32_t nblocks, uint8_t byte1);
+/*
+ * The LBA and NUMBER OF LOGICAL BLOCKS of such a CDB (READ/WRITE(6):
+ * 21-bit LBA, 0 blocks = 256).  Returns 0, or -1 for another opcode.
+ */
+int	scsi_cdb_block_fields(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks);
 size_t	scsi_cdb_report_luns(uint8_t *cdb, uint8_t select_report, uint32_t alloc_len);
 size_t	scsi_cdb_pr_in(uint8_t *cdb, enum scsi_pr_in_sa sa, uint16_t alloc_len);
 /* scope: SCSI_PR_SCOPE_LU; param_len: SCSI_PR_OUT_PARAM_LEN for the basic list */

@@ -158,22 +158,24 @@ scsi_cdb_write16(uint8_t *cdb, uint64_t lba, uint32_t nblocks, int flags)
 int
 scsi_cdb_rw_decode(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks)
 {
+	int kind;
+
 	switch (cdb[0]) {
 	case SCSI_OP_READ10:
-	case SCSI_OP_WRITE10:
-		*lba = get_be32(cdb + 2);
-		*nblocks = get_be16(cdb + 7);
-		return cdb[0] == SCSI_OP_READ10 ? 1 : 2;
 	case SCSI_OP_READ16:
+		kind = 1;
+		break;
+	case SCSI_OP_WRITE10:
 	case SCSI_OP_WRITE16:
-		*lba = get_be64(cdb + 2);
-		*nblocks = get_be32(cdb + 10);
-		return cdb[0] == SCSI_OP_READ16 ? 1 : 2;
+		kind = 2;
+		break;
 	default:
 		*lba = 0;
 		*nblocks = 0;
 		return 0;
 	}
+	(void)scsi_cdb_block_fields(cdb, lba, nblocks);
+	return kind;
 }
 
 /* SBC-3 5.22: byte 1 bit 1 IMMED, bytes 2-5 LBA, bytes 7-8 number of blocks */
@@ -236,4 +238,105 @@ scsi_pr_out_param(uint8_t *out, uint64_t key, uint64_t sa_key, int flags)
 	out[20] = (uint8_t)(flags & (SCSI_PR_APTPL | SCSI_PR_ALL_TG_PT |
 	    SCSI_PR_SPEC_I_PT));
 	return SCSI_PR_OUT_PARAM_LEN;
+}
+
+/*
+ * SBC-3 common layouts (4.2.2): 6-byte LBA in bytes 1-3 (21 bits) and
+ * length in byte 4; 10-byte LBA 2-5, length 7-8; 12-byte LBA 2-5, length
+ * 6-9; 16-byte LBA 2-9, length 10-13.
+ */
+static int
+block_layout(uint8_t opcode)
+{
+	switch (opcode) {
+	case SCSI_OP_READ6:
+	case SCSI_OP_WRITE6:
+		return 6;
+	case SCSI_OP_READ10:
+	case SCSI_OP_WRITE10:
+	case SCSI_OP_WRITE_AND_VERIFY10:
+	case SCSI_OP_VERIFY10:
+	case SCSI_OP_PRE_FETCH10:
+	case SCSI_OP_SYNCHRONIZE_CACHE10:
+	case SCSI_OP_WRITE_SAME10:
+		return 10;
+	case SCSI_OP_READ12:
+	case SCSI_OP_WRITE12:
+	case SCSI_OP_WRITE_AND_VERIFY12:
+	case SCSI_OP_VERIFY12:
+		return 12;
+	case SCSI_OP_READ16:
+	case SCSI_OP_WRITE16:
+	case SCSI_OP_ORWRITE16:
+	case SCSI_OP_WRITE_AND_VERIFY16:
+	case SCSI_OP_VERIFY16:
+	case SCSI_OP_PRE_FETCH16:
+	case SCSI_OP_SYNCHRONIZE_CACHE16:
+	case SCSI_OP_WRITE_SAME16:
+		return 16;
+	default:
+		return 0;
+	}
+}
+
+size_t
+scsi_cdb_block(uint8_t *cdb, uint8_t opcode, uint64_t lba, uint32_t nblocks,
+    uint8_t byte1)
+{
+	int layout = block_layout(opcode);
+	size_t n;
+
+	if (layout == 0 || (layout == 6 && (lba > 0x1fffff || nblocks > 256 ||
+	    nblocks == 0)) || (layout == 10 && (lba > UINT32_MAX ||
+	    nblocks > UINT16_MAX)) || (layout == 12 && lba > UINT32_MAX))
+		return 0;
+	n = cdb_start(cdb, opcode);
+	switch (layout) {
+	case 6:
+		cdb[1] = (uint8_t)(lba >> 16);
+		put_be16(cdb + 2, (uint16_t)lba);
+		cdb[4] = (uint8_t)nblocks;	/* 256 -> 0 */
+		break;
+	case 10:
+		cdb[1] = byte1;
+		put_be32(cdb + 2, (uint32_t)lba);
+		put_be16(cdb + 7, (uint16_t)nblocks);
+		break;
+	case 12:
+		cdb[1] = byte1;
+		put_be32(cdb + 2, (uint32_t)lba);
+		put_be32(cdb + 6, nblocks);
+		break;
+	default:
+		cdb[1] = byte1;
+		put_be64(cdb + 2, lba);
+		put_be32(cdb + 10, nblocks);
+		break;
+	}
+	return n;
+}
+
+int
+scsi_cdb_block_fields(const uint8_t *cdb, uint64_t *lba, uint32_t *nblocks)
+{
+	switch (block_layout(cdb[0])) {
+	case 6:
+		*lba = (uint64_t)(cdb[1] & 0x1f) << 16 | get_be16(cdb + 2);
+		*nblocks = cdb[4] != 0 ? cdb[4] : 256;
+		return 0;
+	case 10:
+		*lba = get_be32(cdb + 2);
+		*nblocks = get_be16(cdb + 7);
+		return 0;
+	case 12:
+		*lba = get_be32(cdb + 2);
+		*nblocks = get_be32(cdb + 6);
+		return 0;
+	case 16:
+		*lba = get_be64(cdb + 2);
+		*nblocks = get_be32(cdb + 10);
+		return 0;
+	default:
+		return -1;
+	}
 }

@@ -297,6 +297,13 @@ lun_set_lun_list(struct lun *l, const uint16_t *ids, size_t n)
 	return 0;
 }
 
+void
+lun_set_port_name_fn(struct lun *l, lun_port_name_fn fn, void *arg)
+{
+	l->port_name_fn = fn;
+	l->port_name_arg = arg;
+}
+
 /* ---- data path --------------------------------------------------------- */
 
 static int

@@ -29,6 +29,7 @@
 #define LUN_VENDOR			"ISCSIBEN"
 #define LUN_DEFAULT_PRODUCT		"SIM DISK"
 #define LUN_REVISION			"0100"
+#define LUN_PORT_NAME_MAX		256	/* "<iSCSI name>,i,0x<ISID>" + NUL */
 
 struct lun;
 
@@ -64,6 +65,14 @@ int	lun_is_zero_copy(const struct lun *);
 int	lun_set_lun_list(struct lun *, const uint16_t *ids, size_t n);
 
 /*
+ * The initiator port name of a nexus ("<iSCSI name>,i,0x<ISID>", SPC-4
+ * 7.6.4.6), asked when a nexus registers a persistent reservation key and
+ * kept with the registration for READ FULL STATUS.  NULL: unknown.
+ */
+typedef const char *(*lun_port_name_fn)(void *arg, uint64_t nexus);
+void	lun_set_port_name_fn(struct lun *, lun_port_name_fn fn, void *arg);
+
+/*
  * "64M", "1G", "512k", "4096", "2GiB": decimal bytes with an optional
  * binary suffix k/M/G/T (optionally followed by "B" or "iB").  Returns 0
  * or -EINVAL / -ERANGE with a message in err[errlen].
@@ -84,8 +93,9 @@ struct lun_cdb_info {
 	enum lun_dir	 dir;
 	uint64_t	 xfer_len;	/* bytes the CDB asks for (allocation length,
 					   parameter list length or blocks * 512) */
-	int		 media;		/* READ/WRITE: lba and nblocks valid */
-	uint64_t	 lba;
+	int		 media;		/* READ, WRITE, WRITE AND VERIFY: data goes
+					   straight to/from the medium at lba */
+	uint64_t	 lba;		/* block commands (media or not) */
 	uint32_t	 nblocks;
 	int		 fua;
 };
@@ -115,6 +125,13 @@ struct lun_result {
  */
 int	lun_check(struct lun *, uint64_t nexus, const uint8_t *cdb, size_t cdb_len,
 	    struct lun_result *res);
+/*
+ * The same, knowing the Expected Data Transfer Length: COMPARE AND WRITE
+ * whose Data-Out length is not 2 x NUMBER OF LOGICAL BLOCKS blocks is
+ * refused (INVALID FIELD IN CDB), as neither half could be told apart.
+ */
+int	lun_check_edtl(struct lun *, uint64_t nexus, const uint8_t *cdb,
+	    size_t cdb_len, uint64_t edtl, struct lun_result *res);
 
 /*
  * Run a command for I_T nexus `nexus` (an opaque initiator identity).

@@ -1,8 +1,7 @@
 /*
- * Emulated LUN: CDB decoding, the command table, the check/execute
- * sequence (unit attention -> opcode -> reservation -> CDB fields) and
- * the SBC media commands (READ/WRITE 10/16, READ CAPACITY 10/16,
- * SYNCHRONIZE CACHE 10, TEST UNIT READY).
+ * Emulated LUN: CDB decoding, the command table and the check/execute
+ * sequence (unit attention -> opcode -> reservation -> CDB fields).  The
+ * commands themselves: lun_sbc*.c, lun_spc.c, lun_pr.c, lun_rsoc.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -76,21 +75,36 @@ good(struct lun_result *res)
 
 /* ---- CDB decoding ------------------------------------------------------ */
 
+/* Data moves straight between the PDUs and the medium at lba. */
 static void
-info_rw(struct lun_cdb_info *ci, const uint8_t *cdb, enum lun_dir dir, int is16)
+info_media(struct lun_cdb_info *ci, const uint8_t *cdb, enum lun_dir dir)
 {
-	ci->known = 1;
 	ci->dir = dir;
 	ci->media = 1;
-	ci->fua = (cdb[1] & SCSI_CDB_FUA) != 0;
-	ci->lba = is16 ? get_be64(cdb + 2) : get_be32(cdb + 2);
-	ci->nblocks = is16 ? get_be32(cdb + 10) : get_be16(cdb + 7);
+	ci->fua = scsi_cdb_len(cdb[0]) > 6 && (cdb[1] & SCSI_CDB_FUA) != 0;
 	ci->xfer_len = (uint64_t)ci->nblocks * LUN_BLOCK_SIZE;
+}
+
+/* Data-Out gathered in a buffer and handed to lun_execute(). */
+static void
+info_out(struct lun_cdb_info *ci, uint64_t len)
+{
+	ci->dir = len > 0 ? LUN_DIR_OUT : LUN_DIR_NONE;
+	ci->xfer_len = len;
+}
+
+static void
+info_in(struct lun_cdb_info *ci, uint64_t len)
+{
+	ci->dir = LUN_DIR_IN;
+	ci->xfer_len = len;
 }
 
 int
 lun_cdb_info(const uint8_t *cdb, size_t cdb_len, struct lun_cdb_info *ci)
 {
+	uint64_t nb;
+
 	memset(ci, 0, sizeof(*ci));
 	if (cdb_len < 1)
 		return -1;
@@ -98,190 +112,85 @@ lun_cdb_info(const uint8_t *cdb, size_t cdb_len, struct lun_cdb_info *ci)
 	if (scsi_cdb_len(cdb[0]) > cdb_len)
 		return -1;
 	ci->known = 1;
+	scsi_cdb_block_fields(cdb, &ci->lba, &ci->nblocks);
+	nb = (uint64_t)ci->nblocks * LUN_BLOCK_SIZE;
 	switch (cdb[0]) {
 	case SCSI_OP_TEST_UNIT_READY:
 	case SCSI_OP_RESERVE6:
 	case SCSI_OP_RELEASE6:
-		break;
 	case SCSI_OP_SYNCHRONIZE_CACHE10:
-		ci->lba = get_be32(cdb + 2);
-		ci->nblocks = get_be16(cdb + 7);
+	case SCSI_OP_SYNCHRONIZE_CACHE16:
+	case SCSI_OP_PRE_FETCH10:
+	case SCSI_OP_PRE_FETCH16:
 		break;
 	case SCSI_OP_REQUEST_SENSE:
 	case SCSI_OP_MODE_SENSE6:
-		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = cdb[4];
+		info_in(ci, cdb[4]);
 		break;
 	case SCSI_OP_INQUIRY:
-		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = get_be16(cdb + 3);
+		info_in(ci, get_be16(cdb + 3));
 		break;
 	case SCSI_OP_MODE_SENSE10:
 	case SCSI_OP_PERSISTENT_RESERVE_IN:
-		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = get_be16(cdb + 7);
+		info_in(ci, get_be16(cdb + 7));
 		break;
 	case SCSI_OP_READ_CAPACITY10:
-		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = 8;
+		info_in(ci, 8);
 		break;
 	case SCSI_OP_SERVICE_ACTION_IN16:
-		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = get_be32(cdb + 10);
+		info_in(ci, get_be32(cdb + 10));
 		break;
 	case SCSI_OP_REPORT_LUNS:
-		ci->dir = LUN_DIR_IN;
-		ci->xfer_len = get_be32(cdb + 6);
+	case SCSI_OP_MAINTENANCE_IN:
+		info_in(ci, get_be32(cdb + 6));
 		break;
 	case SCSI_OP_PERSISTENT_RESERVE_OUT:
-		ci->dir = LUN_DIR_OUT;
-		ci->xfer_len = get_be32(cdb + 5);
+		info_out(ci, get_be32(cdb + 5));
 		break;
+	case SCSI_OP_UNMAP:
+		info_out(ci, get_be16(cdb + 7));
+		break;
+	case SCSI_OP_READ6:
 	case SCSI_OP_READ10:
-		info_rw(ci, cdb, LUN_DIR_IN, 0);
-		break;
+	case SCSI_OP_READ12:
 	case SCSI_OP_READ16:
-		info_rw(ci, cdb, LUN_DIR_IN, 1);
+		info_media(ci, cdb, LUN_DIR_IN);
 		break;
+	case SCSI_OP_WRITE6:
 	case SCSI_OP_WRITE10:
-		info_rw(ci, cdb, LUN_DIR_OUT, 0);
-		break;
+	case SCSI_OP_WRITE12:
 	case SCSI_OP_WRITE16:
-		info_rw(ci, cdb, LUN_DIR_OUT, 1);
+	case SCSI_OP_WRITE_AND_VERIFY10:
+	case SCSI_OP_WRITE_AND_VERIFY12:
+	case SCSI_OP_WRITE_AND_VERIFY16:
+		info_media(ci, cdb, LUN_DIR_OUT);
+		break;
+	case SCSI_OP_VERIFY10:		/* SBC-3 5.25: BYTCHK 01b: the blocks, */
+	case SCSI_OP_VERIFY12:		/* SBC-4 11b: one block for all */
+	case SCSI_OP_VERIFY16:
+		info_out(ci, LUN_BYTCHK(cdb) == 1 ? nb :
+		    LUN_BYTCHK(cdb) == 3 ? LUN_BLOCK_SIZE : 0);
+		break;
+	case SCSI_OP_ORWRITE16:
+		info_out(ci, nb);
+		ci->fua = (cdb[1] & SCSI_CDB_FUA) != 0;
+		break;
+	case SCSI_OP_COMPARE_AND_WRITE:	/* SBC-3 5.2: compare + write data */
+		ci->lba = get_be64(cdb + 2);
+		ci->nblocks = cdb[13];
+		info_out(ci, 2 * (uint64_t)ci->nblocks * LUN_BLOCK_SIZE);
+		ci->fua = (cdb[1] & SCSI_CDB_FUA) != 0;
+		break;
+	case SCSI_OP_WRITE_SAME10:	/* SBC-3 5.41, 5.42: one block (none */
+	case SCSI_OP_WRITE_SAME16:	/* with NDOB, SBC-4) */
+		info_out(ci, cdb[0] == SCSI_OP_WRITE_SAME16 &&
+		    (cdb[1] & LUN_WS_NDOB) ? 0 : LUN_BLOCK_SIZE);
 		break;
 	default:
 		ci->known = 0;
 		break;
 	}
 	return 0;
-}
-
-/* ---- SBC commands ------------------------------------------------------ */
-
-/*
- * SBC-3 4.5 / 5.8: RDPROTECT/WRPROTECT must be 0 (no protection
- * information), LBA + length within the capacity (a zero-length transfer
- * at LBA == capacity is accepted), length within the block limits VPD.
- */
-static int
-rw_check(struct lun_ctx *c)
-{
-	struct lun *l = c->lun;
-	const struct lun_cdb_info *ci = &c->info;
-	int is16 = ci->opcode == SCSI_OP_READ16 || ci->opcode == SCSI_OP_WRITE16;
-
-	if (c->cdb[1] & 0xe0)
-		return lun_fail_field(c->res, SCSI_ASC_INVALID_FIELD_IN_CDB, 1, 1, 7);
-	if (ci->lba > l->nblocks || ci->nblocks > l->nblocks - ci->lba)
-		return lun_fail(c->res, SCSI_SENSE_ILLEGAL_REQUEST,
-		    SCSI_ASC_LBA_OUT_OF_RANGE);
-	if (ci->nblocks > l->max_xfer_blocks)
-		return lun_fail_field(c->res, SCSI_ASC_INVALID_FIELD_IN_CDB, 1,
-		    is16 ? 10 : 7, 7);
-	if (ci->dir == LUN_DIR_OUT && l->readonly)
-		return lun_fail(c->res, SCSI_SENSE_DATA_PROTECT,
-		    SCSI_ASC_WRITE_PROTECTED);
-	return good(c->res);
-}
-
-static int
-cmd_read(struct lun_ctx *c)
-{
-	struct lun *l = c->lun;
-	uint64_t off = c->info.lba * LUN_BLOCK_SIZE;
-	uint64_t n = c->info.xfer_len;
-
-	if (c->data_in == NULL && l->mem != NULL) {
-		c->res->data = l->mem + off;	/* zero copy */
-		c->res->data_len = (uint32_t)n;
-		return good(c->res);
-	}
-	if (n > c->data_in_cap)
-		n = c->data_in_cap;
-	if (n > 0 && lun_read_at(l, off, c->data_in, (size_t)n) != 0)
-		return lun_fail(c->res, SCSI_SENSE_MEDIUM_ERROR,
-		    SCSI_ASC_UNRECOVERED_READ_ERROR);
-	c->res->data = c->data_in;
-	c->res->data_len = (uint32_t)n;
-	return good(c->res);
-}
-
-static int
-cmd_write(struct lun_ctx *c)
-{
-	struct lun *l = c->lun;
-	uint64_t n = c->info.xfer_len;
-
-	if (n > c->data_out_len)
-		n = c->data_out_len;
-	if (n > 0 && lun_write_at(l, c->info.lba * LUN_BLOCK_SIZE, c->data_out,
-	    (size_t)n) != 0)
-		return lun_fail(c->res, SCSI_SENSE_MEDIUM_ERROR, SCSI_ASC_WRITE_ERROR);
-	c->res->data_out_used = (uint32_t)n;
-	return lun_write_finish(l, &c->info, c->res);
-}
-
-int
-lun_write_finish(struct lun *l, const struct lun_cdb_info *info,
-    struct lun_result *res)
-{
-	if (info->fua && lun_flush(l) != 0)
-		return lun_fail(res, SCSI_SENSE_MEDIUM_ERROR, SCSI_ASC_WRITE_ERROR);
-	return good(res);
-}
-
-/* SBC-3 5.22: NUMBER OF LOGICAL BLOCKS 0 means "to the last LBA" */
-static int
-sync_check(struct lun_ctx *c)
-{
-	struct lun *l = c->lun;
-
-	if (c->info.lba > l->nblocks || c->info.nblocks > l->nblocks - c->info.lba)
-		return lun_fail(c->res, SCSI_SENSE_ILLEGAL_REQUEST,
-		    SCSI_ASC_LBA_OUT_OF_RANGE);
-	return good(c->res);
-}
-
-static int
-cmd_sync_cache(struct lun_ctx *c)
-{
-	if (lun_flush(c->lun) != 0)
-		return lun_fail(c->res, SCSI_SENSE_MEDIUM_ERROR, SCSI_ASC_WRITE_ERROR);
-	return good(c->res);
-}
-
-static int
-cmd_test_unit_ready(struct lun_ctx *c)
-{
-	return good(c->res);
-}
-
-/* SBC-3 5.15: LBA must be 0 when PMI is 0; last LBA saturates at 0xffffffff */
-static int
-cmd_read_capacity10(struct lun_ctx *c)
-{
-	uint8_t buf[8];
-	uint64_t last = c->lun->nblocks - 1;
-
-	if (!(c->cdb[8] & 1) && get_be32(c->cdb + 2) != 0)
-		return lun_fail_field(c->res, SCSI_ASC_INVALID_FIELD_IN_CDB, 1, 2, -1);
-	put_be32(buf, last > 0xfffffffeULL ? 0xffffffffU : (uint32_t)last);
-	put_be32(buf + 4, LUN_BLOCK_SIZE);
-	return lun_reply(c, buf, sizeof(buf), sizeof(buf));
-}
-
-/* SBC-3 5.16: 32 bytes, no protection, one logical block per physical */
-static int
-cmd_service_action_in16(struct lun_ctx *c)
-{
-	uint8_t buf[32];
-
-	if ((c->cdb[1] & 0x1f) != SCSI_SAI_READ_CAPACITY16)
-		return lun_fail_field(c->res, SCSI_ASC_INVALID_FIELD_IN_CDB, 1, 1, 4);
-	memset(buf, 0, sizeof(buf));
-	put_be64(buf, c->lun->nblocks - 1);
-	put_be32(buf + 8, LUN_BLOCK_SIZE);
-	return lun_reply(c, buf, sizeof(buf), get_be32(c->cdb + 10));
 }
 
 /* ---- command table ----------------------------------------------------- */
@@ -298,27 +207,55 @@ struct lun_cmd {
 };
 
 static const struct lun_cmd commands[] = {
-	{ SCSI_OP_TEST_UNIT_READY, 0, LUN_PR_ALLOWED, NULL, cmd_test_unit_ready },
+	{ SCSI_OP_TEST_UNIT_READY, 0, LUN_PR_ALLOWED, NULL, lun_sbc_test_unit_ready },
 	{ SCSI_OP_REQUEST_SENSE, F_NO_UA | F_R2_ALLOWED, LUN_PR_ALLOWED, NULL,
 	  lun_spc_request_sense },
+	{ SCSI_OP_READ6, 0, LUN_PR_READ, lun_sbc_rw_check, lun_sbc_read },
+	{ SCSI_OP_WRITE6, 0, LUN_PR_WRITE, lun_sbc_rw_check, lun_sbc_write },
 	{ SCSI_OP_INQUIRY, F_NO_UA | F_R2_ALLOWED, LUN_PR_ALLOWED, NULL,
 	  lun_spc_inquiry },
 	{ SCSI_OP_RESERVE6, 0, LUN_PR_SELF, NULL, lun_pr_reserve6 },
 	{ SCSI_OP_RELEASE6, F_R2_ALLOWED, LUN_PR_SELF, NULL, lun_pr_release6 },
 	{ SCSI_OP_MODE_SENSE6, 0, LUN_PR_READ, NULL, lun_spc_mode_sense },
-	{ SCSI_OP_READ_CAPACITY10, 0, LUN_PR_ALLOWED, NULL, cmd_read_capacity10 },
-	{ SCSI_OP_READ10, 0, LUN_PR_READ, rw_check, cmd_read },
-	{ SCSI_OP_WRITE10, 0, LUN_PR_WRITE, rw_check, cmd_write },
-	{ SCSI_OP_SYNCHRONIZE_CACHE10, 0, LUN_PR_WRITE, sync_check, cmd_sync_cache },
+	{ SCSI_OP_READ_CAPACITY10, 0, LUN_PR_ALLOWED, NULL, lun_sbc_read_capacity10 },
+	{ SCSI_OP_READ10, 0, LUN_PR_READ, lun_sbc_rw_check, lun_sbc_read },
+	{ SCSI_OP_WRITE10, 0, LUN_PR_WRITE, lun_sbc_rw_check, lun_sbc_write },
+	{ SCSI_OP_WRITE_AND_VERIFY10, 0, LUN_PR_WRITE, lun_sbc_verify_check,
+	  lun_sbc_write },
+	{ SCSI_OP_VERIFY10, 0, LUN_PR_READ, lun_sbc_verify_check, lun_sbc_verify },
+	{ SCSI_OP_PRE_FETCH10, 0, LUN_PR_READ, lun_sbc_range_check, lun_sbc_prefetch },
+	{ SCSI_OP_SYNCHRONIZE_CACHE10, 0, LUN_PR_WRITE, lun_sbc_range_check,
+	  lun_sbc_sync_cache },
+	{ SCSI_OP_WRITE_SAME10, 0, LUN_PR_WRITE, lun_tp_write_same_check,
+	  lun_tp_write_same },
+	{ SCSI_OP_UNMAP, 0, LUN_PR_WRITE, NULL, lun_tp_unmap_cmd },
 	{ SCSI_OP_MODE_SENSE10, 0, LUN_PR_READ, NULL, lun_spc_mode_sense },
 	{ SCSI_OP_PERSISTENT_RESERVE_IN, 0, LUN_PR_SELF, NULL, lun_pr_in },
 	{ SCSI_OP_PERSISTENT_RESERVE_OUT, 0, LUN_PR_SELF, NULL, lun_pr_out },
-	{ SCSI_OP_READ16, 0, LUN_PR_READ, rw_check, cmd_read },
-	{ SCSI_OP_WRITE16, 0, LUN_PR_WRITE, rw_check, cmd_write },
+	{ SCSI_OP_READ16, 0, LUN_PR_READ, lun_sbc_rw_check, lun_sbc_read },
+	{ SCSI_OP_COMPARE_AND_WRITE, 0, LUN_PR_WRITE, lun_rmw_caw_check,
+	  lun_rmw_compare_and_write },
+	{ SCSI_OP_WRITE16, 0, LUN_PR_WRITE, lun_sbc_rw_check, lun_sbc_write },
+	{ SCSI_OP_ORWRITE16, 0, LUN_PR_WRITE, lun_sbc_rw_check, lun_rmw_orwrite },
+	{ SCSI_OP_WRITE_AND_VERIFY16, 0, LUN_PR_WRITE, lun_sbc_verify_check,
+	  lun_sbc_write },
+	{ SCSI_OP_VERIFY16, 0, LUN_PR_READ, lun_sbc_verify_check, lun_sbc_verify },
+	{ SCSI_OP_PRE_FETCH16, 0, LUN_PR_READ, lun_sbc_range_check, lun_sbc_prefetch },
+	{ SCSI_OP_SYNCHRONIZE_CACHE16, 0, LUN_PR_WRITE, lun_sbc_range_check,
+	  lun_sbc_sync_cache },
+	{ SCSI_OP_WRITE_SAME16, 0, LUN_PR_WRITE, lun_tp_write_same_check,
+	  lun_tp_write_same },
+	/* READ CAPACITY(16) never conflicts; GET LBA STATUS checks itself */
 	{ SCSI_OP_SERVICE_ACTION_IN16, 0, LUN_PR_ALLOWED, NULL,
-	  cmd_service_action_in16 },
+	  lun_sbc_service_action_in16 },
 	{ SCSI_OP_REPORT_LUNS, F_NO_UA | F_R2_ALLOWED, LUN_PR_ALLOWED, NULL,
 	  lun_spc_report_luns },
+	{ SCSI_OP_MAINTENANCE_IN, 0, LUN_PR_ALLOWED, NULL, lun_rsoc },
+	{ SCSI_OP_READ12, 0, LUN_PR_READ, lun_sbc_rw_check, lun_sbc_read },
+	{ SCSI_OP_WRITE12, 0, LUN_PR_WRITE, lun_sbc_rw_check, lun_sbc_write },
+	{ SCSI_OP_WRITE_AND_VERIFY12, 0, LUN_PR_WRITE, lun_sbc_verify_check,
+	  lun_sbc_write },
+	{ SCSI_OP_VERIFY12, 0, LUN_PR_READ, lun_sbc_verify_check, lun_sbc_verify },
 };
 
 static const struct lun_cmd *
@@ -372,8 +309,8 @@ lun_precheck(struct lun_ctx *c)
 }
 
 int
-lun_check(struct lun *l, uint64_t nexus, const uint8_t *cdb, size_t cdb_len,
-    struct lun_result *res)
+lun_check_edtl(struct lun *l, uint64_t nexus, const uint8_t *cdb,
+    size_t cdb_len, uint64_t edtl, struct lun_result *res)
 {
 	struct lun_ctx c;
 
@@ -383,9 +320,17 @@ lun_check(struct lun *l, uint64_t nexus, const uint8_t *cdb, size_t cdb_len,
 	c.cdb = cdb;
 	c.cdb_len = cdb_len;
 	c.res = res;
+	c.edtl = edtl;
 	if (lun_precheck(&c) == NULL)
 		return res->status;
 	return good(res);
+}
+
+int
+lun_check(struct lun *l, uint64_t nexus, const uint8_t *cdb, size_t cdb_len,
+    struct lun_result *res)
+{
+	return lun_check_edtl(l, nexus, cdb, cdb_len, LUN_EDTL_UNKNOWN, res);
 }
 
 int
@@ -406,6 +351,7 @@ lun_execute(struct lun *l, uint64_t nexus, const uint8_t *cdb, size_t cdb_len,
 	c.data_in = data_in;
 	c.data_in_cap = data_in != NULL ? data_in_cap : 0;
 	c.res = res;
+	c.edtl = LUN_EDTL_UNKNOWN;
 	if ((d = lun_precheck(&c)) == NULL)
 		return res->status;
 	return d->exec(&c);

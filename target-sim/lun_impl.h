@@ -10,7 +10,22 @@
 struct lun_reg {
 	uint64_t	 nexus;
 	uint64_t	 key;
+	char		 port[LUN_PORT_NAME_MAX];	/* "" when unknown */
 };
+
+/* Limits reported in the Block Limits VPD page (SBC-3 6.5.3). */
+#define LUN_MAX_WRITE_SAME	32768		/* blocks per WRITE SAME */
+#define LUN_MAX_UNMAP_LBAS	0x100000	/* blocks per UNMAP */
+#define LUN_MAX_UNMAP_DESC	256		/* descriptors per UNMAP */
+#define LUN_MAX_CAW_BLOCKS	255		/* blocks per COMPARE AND WRITE */
+#define LUN_LBA_STATUS_DESC	64		/* descriptors per GET LBA STATUS */
+#define LUN_LBA_STATUS_SCAN	131072		/* blocks looked at per GET LBA STATUS */
+
+/* CDB bits (SBC-3 5.x). */
+#define LUN_BYTCHK(cdb)		(((cdb)[1] >> 1) & 0x03)	/* VERIFY, WRITE AND VERIFY */
+#define LUN_WS_NDOB		0x01	/* WRITE SAME(16) byte 1 */
+#define LUN_WS_UNMAP		0x08
+#define LUN_WS_ANCHOR		0x10
 
 struct lun_pending {
 	uint64_t	 nexus;
@@ -53,6 +68,9 @@ struct lun {
 
 	struct lun_pending pending[LUN_MAX_PENDING_SENSE];
 	size_t		 npending;
+
+	lun_port_name_fn port_name_fn;	/* for READ FULL STATUS */
+	void		*port_name_arg;
 };
 
 /* One command in flight through the handlers. */
@@ -67,7 +85,9 @@ struct lun_ctx {
 	uint32_t	 data_in_cap;
 	struct lun_result *res;
 	struct lun_cdb_info info;
+	uint64_t	 edtl;		/* LUN_EDTL_UNKNOWN when not given */
 };
+#define LUN_EDTL_UNKNOWN	UINT64_MAX
 
 /* Command classes for reservation checks (SPC-4 table 67, SBC-3 table 9). */
 enum lun_pr_class {
@@ -86,6 +106,45 @@ int	lun_conflict(struct lun_result *res);
 /* Copy min(total, alloc_len, cap) bytes of src to the caller's data-in. */
 int	lun_reply(struct lun_ctx *c, const uint8_t *src, size_t total,
 	    uint64_t alloc_len);
+
+/* ---- SBC commands (lun_sbc.c) ---- */
+uint16_t lun_sbc_len_byte(uint8_t opcode);
+int	lun_sbc_range(struct lun_ctx *c);
+/* protection bits 0, range, nblocks <= limit (0: none), write protection */
+int	lun_sbc_check_common(struct lun_ctx *c, uint32_t limit, int writes);
+int	lun_sbc_rw_check(struct lun_ctx *c);
+int	lun_sbc_verify_check(struct lun_ctx *c);
+int	lun_sbc_range_check(struct lun_ctx *c);
+int	lun_sbc_read(struct lun_ctx *c);
+int	lun_sbc_write(struct lun_ctx *c);
+int	lun_sbc_verify(struct lun_ctx *c);
+int	lun_sbc_prefetch(struct lun_ctx *c);
+int	lun_sbc_sync_cache(struct lun_ctx *c);
+int	lun_sbc_test_unit_ready(struct lun_ctx *c);
+int	lun_sbc_read_capacity10(struct lun_ctx *c);
+int	lun_sbc_service_action_in16(struct lun_ctx *c);
+/* MISCOMPARE / MISCOMPARE DURING VERIFY OPERATION, INFORMATION = offset */
+int	lun_sbc_miscompare(struct lun_result *res, uint64_t offset);
+/* -1 equal, -2 read error, else offset of the first differing byte */
+int64_t	lun_sbc_compare(struct lun *l, uint64_t lba, uint32_t n,
+	    const uint8_t *buf, int step);
+
+/* ---- provisioning (lun_sbc_tp.c), read-modify-write (lun_sbc_rmw.c) ---- */
+/* Deallocate n blocks at lba (they read as zeros): 0, -ERANGE, -EROFS, -EIO. */
+int	lun_tp_unmap(struct lun *l, uint64_t lba, uint64_t n);
+int	lun_tp_write_same_check(struct lun_ctx *c);
+int	lun_tp_write_same(struct lun_ctx *c);
+int	lun_tp_unmap_cmd(struct lun_ctx *c);
+int	lun_tp_get_lba_status(struct lun_ctx *c);
+int	lun_rmw_caw_check(struct lun_ctx *c);
+int	lun_rmw_compare_and_write(struct lun_ctx *c);
+int	lun_rmw_orwrite(struct lun_ctx *c);
+
+/* ---- REPORT SUPPORTED OPERATION CODES (lun_rsoc.c) ---- */
+int	lun_rsoc(struct lun_ctx *c);
+/* The commands it reports, for cross-checks: -1 past the end. */
+size_t	lun_rsoc_count(void);
+int	lun_rsoc_entry(size_t i, uint8_t *opcode, int *has_sa, uint16_t *sa);
 
 /* ---- SPC commands (lun_spc.c) ---- */
 int	lun_spc_inquiry(struct lun_ctx *c);

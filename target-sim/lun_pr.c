@@ -12,6 +12,7 @@
  * - Unit attentions queued per I_T nexus (SAM-5 5.14).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -250,6 +251,69 @@ lun_pr_release6(struct lun_ctx *c)
 
 /* ---- PERSISTENT RESERVE IN ---------------------------------------------- */
 
+/* The initiator port name of a new registrant, kept for READ FULL STATUS. */
+static void
+reg_set_port(struct lun *l, struct lun_reg *r)
+{
+	const char *name = l->port_name_fn != NULL ?
+	    l->port_name_fn(l->port_name_arg, r->nexus) : NULL;
+
+	snprintf(r->port, sizeof(r->port), "%s", name != NULL ? name : "");
+}
+
+/*
+ * SPC-4 7.6.4.6: iSCSI TransportID, format 01b (initiator port name
+ * "<name>,i,0x<ISID>") when the name has the ",i,0x" separator, else 00b
+ * (device name); NUL terminated, padded to a multiple of 4, 20 bytes at
+ * least.  Returns its length (0 when the name is unknown).
+ */
+static size_t
+transport_id(uint8_t *out, const char *port)
+{
+	size_t n = strlen(port) + 1;
+
+	if (n == 1)
+		return 0;
+	n = (n + 3) & ~(size_t)3;
+	if (n < 20)
+		n = 20;
+	memset(out, 0, 4 + n);
+	out[0] = (uint8_t)((strstr(port, ",i,0x") != NULL ? 0x40 : 0) |
+	    SCSI_PROTO_ISCSI);
+	put_be16(out + 2, (uint16_t)n);
+	memcpy(out + 4, port, strlen(port));
+	return 4 + n;
+}
+
+/* SPC-4 6.15.5: one full status descriptor per registration */
+static int
+read_full_status(struct lun_ctx *c, uint16_t alloc)
+{
+	struct lun *l = c->lun;
+	uint8_t buf[8 + LUN_MAX_REGISTRATIONS * (24 + 4 + sizeof(l->pr_regs[0].port) + 20)];
+	size_t len = 8, i, tl;
+
+	memset(buf, 0, 8);
+	put_be32(buf, l->pr_generation);
+	for (i = 0; i < l->pr_nregs; i++) {
+		const struct lun_reg *r = &l->pr_regs[i];
+		uint8_t *d = buf + len;
+
+		memset(d, 0, 24);
+		put_be64(d, r->key);
+		if (pr_is_holder(l, r->nexus)) {
+			d[12] = 0x01;	/* R_HOLDER */
+			d[13] = (uint8_t)(l->pr_scope << 4 | l->pr_type);
+		}
+		put_be16(d + 18, l->rel_port);
+		tl = transport_id(d + 24, r->port);
+		put_be32(d + 20, (uint32_t)tl);
+		len += 24 + tl;
+	}
+	put_be32(buf + 4, (uint32_t)(len - 8));
+	return lun_reply(c, buf, len, alloc);
+}
+
 int
 lun_pr_in(struct lun_ctx *c)
 {
@@ -284,7 +348,9 @@ lun_pr_in(struct lun_ctx *c)
 		buf[4] = 0xea;		/* WR_EX_AR EX_AC_RO WR_EX_RO EX_AC WR_EX */
 		buf[5] = 0x01;		/* EX_AC_AR */
 		break;
-	default:			/* READ FULL STATUS and reserved */
+	case SCSI_PR_IN_READ_FULL_STATUS:
+		return read_full_status(c, alloc);
+	default:
 		return lun_fail_field(c->res, SCSI_ASC_INVALID_FIELD_IN_CDB, 1, 1, 4);
 	}
 	return lun_reply(c, buf, len, alloc);
@@ -315,6 +381,7 @@ pr_register(struct lun_ctx *c, struct pr_out *o)
 			    SCSI_ASC_INSUFFICIENT_REGISTRATION_RESOURCES);
 		l->pr_regs[l->pr_nregs].nexus = c->nexus;
 		l->pr_regs[l->pr_nregs].key = o->sa_key;
+		reg_set_port(l, &l->pr_regs[l->pr_nregs]);
 		l->pr_nregs++;
 	} else if (o->sa_key == 0)
 		reg_remove(l, (size_t)(o->reg - l->pr_regs));

@@ -1,6 +1,6 @@
 /*
  * Emulated LUN: SPC commands — INQUIRY (standard data, VPD 00h 80h 83h
- * B0h B1h), MODE SENSE(6)/(10) (caching 08h, control 0Ah, all 3Fh),
+ * B0h B1h B2h), MODE SENSE(6)/(10) (caching 08h, control 0Ah, all 3Fh),
  * REPORT LUNS and REQUEST SENSE.
  */
 #include <stdio.h>
@@ -70,7 +70,7 @@ vpd_finish(uint8_t *buf, size_t len)
 
 static const uint8_t vpd_pages[] = {
 	SCSI_VPD_SUPPORTED_PAGES, SCSI_VPD_UNIT_SERIAL, SCSI_VPD_DEVICE_ID,
-	SCSI_VPD_BLOCK_LIMITS, SCSI_VPD_BLOCK_DEV_CHAR
+	SCSI_VPD_BLOCK_LIMITS, SCSI_VPD_BLOCK_DEV_CHAR, SCSI_VPD_LB_PROVISIONING
 };
 
 /* One designation descriptor (SPC-4 7.8.6.1); returns the new length. */
@@ -135,17 +135,41 @@ vpd_device_id(const struct lun *l, uint8_t *buf)
 	return vpd_finish(buf, off);
 }
 
-/* SBC-3 6.5.3: only the transfer limits are reported (no UNMAP/WRITE SAME) */
+/*
+ * SBC-3 6.5.3: WSNZ 0 (WRITE SAME of 0 blocks = to the end), COMPARE AND
+ * WRITE, transfer, UNMAP and WRITE SAME limits; unmap granularity 1 block.
+ */
 static size_t
 vpd_block_limits(const struct lun *l, uint8_t *buf)
 {
 	size_t off = vpd_start(l, buf, SCSI_VPD_BLOCK_LIMITS);
 
 	memset(buf + off, 0, 0x3c);
+	buf[5] = LUN_MAX_CAW_BLOCKS;		/* MAXIMUM COMPARE AND WRITE LENGTH */
 	put_be16(buf + 6, 1);			/* optimal granularity: 1 block */
 	put_be32(buf + 8, l->max_xfer_blocks);	/* MAXIMUM TRANSFER LENGTH */
 	put_be32(buf + 12, l->max_xfer_blocks);	/* OPTIMAL TRANSFER LENGTH */
+	put_be32(buf + 20, LUN_MAX_UNMAP_LBAS);
+	put_be32(buf + 24, LUN_MAX_UNMAP_DESC);
+	put_be32(buf + 28, 1);			/* OPTIMAL UNMAP GRANULARITY */
+	put_be64(buf + 36, LUN_MAX_WRITE_SAME);	/* MAXIMUM WRITE SAME LENGTH */
 	return vpd_finish(buf, off + 0x3c);
+}
+
+/*
+ * SBC-3 6.5.4: UNMAP, WRITE SAME(16) and (10) with UNMAP supported
+ * (LBPU, LBPWS, LBPWS10), deallocated blocks read zero (LBPRZ), thin
+ * provisioned, no threshold, no anchored state.
+ */
+static size_t
+vpd_lb_provisioning(const struct lun *l, uint8_t *buf)
+{
+	size_t off = vpd_start(l, buf, SCSI_VPD_LB_PROVISIONING);
+
+	memset(buf + off, 0, 4);
+	buf[5] = 0x80 | 0x40 | 0x20 | 0x04;
+	buf[6] = 0x02;				/* PROVISIONING TYPE: thin */
+	return vpd_finish(buf, off + 4);
 }
 
 /* SBC-3 6.5.2: MEDIUM ROTATION RATE 1 = non-rotating medium */
@@ -195,6 +219,9 @@ lun_spc_inquiry(struct lun_ctx *c)
 		break;
 	case SCSI_VPD_BLOCK_DEV_CHAR:
 		len = vpd_block_dev_char(l, buf);
+		break;
+	case SCSI_VPD_LB_PROVISIONING:
+		len = vpd_lb_provisioning(l, buf);
 		break;
 	default:
 		return lun_fail_field(c->res, SCSI_ASC_INVALID_FIELD_IN_CDB, 1, 2, -1);

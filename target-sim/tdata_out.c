@@ -237,8 +237,8 @@ tdata_write_start(struct tconn *tc, const struct pdu *p, struct lun *l,
 	if (l == NULL) {
 		lun_unknown_sense(&k->res);
 		k->failed = true;
-	} else if (lun_check(l, s->nexus, k->cdb, PDU_CDB_LEN, &k->res) !=
-	    SCSI_STATUS_GOOD)
+	} else if (lun_check_edtl(l, s->nexus, k->cdb, PDU_CDB_LEN, c->edtl,
+	    &k->res) != SCSI_STATUS_GOOD)
 		k->failed = true;
 	else if (ci->dir != LUN_DIR_OUT)
 		k->nodata = true;	/* W for a command taking no data:

@@ -25,6 +25,22 @@ unit_attention_others(struct tsim *t, const struct tsession *self,
 			    SCSI_SENSE_UNIT_ATTENTION, asc);
 }
 
+/*
+ * SAM-5 6.3.2, 6.3.3: a hard reset or a logical unit reset sets a unit
+ * attention for every I_T nexus, the requester's included.
+ */
+static void
+unit_attention_all(struct tsim *t, const struct tsession *self,
+    struct lun *l, uint16_t asc)
+{
+	struct tsession *s;
+
+	for (s = t->sessions; s != NULL; s = s->next)
+		if (s->target == self->target)
+			lun_set_pending_sense(l, s->nexus,
+			    SCSI_SENSE_UNIT_ATTENTION, asc);
+}
+
 /* Abort the tasks on lun_raw (NULL: all) in every session of the target. */
 static void
 abort_everywhere(struct tsim *t, const struct tsession *self,
@@ -48,13 +64,10 @@ abort_task(struct tconn *tc, const struct pdu *p)
 		ttask_free(k);
 		return TMF_RSP(COMPLETE);
 	}
-	/* 11.5.1: a task never seen but whose CmdSN is below this TMF's
-	 * counts as received: Function complete */
-	if (sn_lt(r->ref_cmdsn, r->cmdsn) &&
-	    sn_lt(r->ref_cmdsn, tc->sess->expcmdsn))
-		return TMF_RSP(COMPLETE);
 	/* 11.5.1 b): RefCmdSN is the first missing CmdSN (a lost command): "consider
-	 * the CmdSN as received", so the commands after it are not held */
+	 * the CmdSN as received", so the commands after it are not held.
+	 * A RefCmdSN below ExpCmdSN was received and its task has ended
+	 * (answered before this TMF): c), Task does not exist. */
 	if (sn_lt(r->ref_cmdsn, r->cmdsn) &&
 	    r->ref_cmdsn == tc->sess->expcmdsn) {
 		tc->sess->expcmdsn++;
@@ -74,7 +87,7 @@ reset_target(struct tconn *tc, bool cold)
 	abort_everywhere(tc->t, s, NULL);
 	for (i = 0; i < tg->nluns; i++) {
 		lun_reset(tg->luns[i]);
-		unit_attention_others(tc->t, s, tg->luns[i],
+		unit_attention_all(tc->t, s, tg->luns[i],
 		    SCSI_ASC_POWER_ON_RESET);
 	}
 	(void)cold;
@@ -131,7 +144,7 @@ tmf_rx(struct tconn *tc, const struct pdu *p)
 		}
 		abort_everywhere(tc->t, s, &p->lun);
 		lun_reset(l);
-		unit_attention_others(tc->t, s, l, SCSI_ASC_BUS_DEVICE_RESET);
+		unit_attention_all(tc->t, s, l, SCSI_ASC_BUS_DEVICE_RESET);
 		resp = TMF_RSP(COMPLETE);
 		break;
 	case ISCSI_TMF_TARGET_WARM_RESET:

@@ -3,6 +3,7 @@
  * the connections of each, the CmdSN window and in-order delivery of
  * non-immediate requests (RFC 7143 4.2.2.1, 3.2.2.1).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,24 @@ tsession_find(struct tsim *t, const char *iname, const uint8_t *isid,
 		    names_equal(s->iname, strlen(s->iname), iname,
 		    strlen(iname)))
 			return s;
+	return NULL;
+}
+
+/* SPC-4 7.6.4.6: "<iSCSI name>,i,0x<ISID in 12 hex digits>" (lun.h) */
+const char *
+tsession_port_name(void *arg, uint64_t nexus)
+{
+	static char buf[LUN_PORT_NAME_MAX];
+	struct tsim *t = arg;
+	struct tsession *s;
+
+	for (s = t->sessions; s != NULL; s = s->next)
+		if (s->nexus == nexus) {
+			snprintf(buf, sizeof(buf), "%s,i,0x%02x%02x%02x%02x%02x%02x",
+			    s->iname, s->isid[0], s->isid[1], s->isid[2],
+			    s->isid[3], s->isid[4], s->isid[5]);
+			return buf;
+		}
 	return NULL;
 }
 

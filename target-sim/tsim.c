@@ -143,7 +143,7 @@ tsim_create(struct evloop *loop, struct tsim_config *cfg, struct tsim **out,
 }
 
 static int
-target_make_luns(struct ttarget *tg, char *err, size_t errsz)
+target_make_luns(struct tsim *t, struct ttarget *tg, char *err, size_t errsz)
 {
 	const struct tsim_target_cfg *c = tg->cfg;
 	char why[256];
@@ -168,6 +168,7 @@ target_make_luns(struct ttarget *tg, char *err, size_t errsz)
 			    c->name, i, why);
 		tg->nluns = i + 1;
 		lun_set_lun_list(tg->luns[i], tg->lun_ids, c->nluns);
+		lun_set_port_name_fn(tg->luns[i], tsession_port_name, t);
 	}
 	return 0;
 }
@@ -202,7 +203,7 @@ tsim_start(struct tsim *t, char *err, size_t errsz)
 	size_t i;
 
 	for (i = 0; i < t->ntargets; i++)
-		if (target_make_luns(&t->targets[i], err, errsz) != 0)
+		if (target_make_luns(t, &t->targets[i], err, errsz) != 0)
 			return -1;
 	for (i = 0; i < t->nportals; i++) {
 		struct tportal *p = &t->portals[i];

@@ -279,6 +279,8 @@ struct tsession {
 struct tsession *tsession_find(struct tsim *, const char *iname,
 	    const uint8_t *isid, const struct ttarget *target);
 struct tsession *tsession_by_tsih(struct tsim *, uint16_t tsih);
+/* lun_port_name_fn for the LUNs: arg is the struct tsim. */
+const char *tsession_port_name(void *arg, uint64_t nexus);
 struct tsession *tsession_new(struct tsim *, struct tlogin *lg);
 void	tsession_add_conn(struct tsession *, struct tconn *);
 void	tsession_remove_conn(struct tsession *, struct tconn *);

@@ -107,7 +107,7 @@ test_cdb_info(void)
 	scsi_cdb_test_unit_ready(cdb);
 	CU_ASSERT_EQUAL(lun_cdb_info(cdb, 6, &ci), 0);
 	CU_ASSERT(ci.known && ci.dir == LUN_DIR_NONE && ci.xfer_len == 0);
-	cdb[0] = SCSI_OP_WRITE6;
+	cdb[0] = SCSI_OP_FORMAT_UNIT;
 	CU_ASSERT_EQUAL(lun_cdb_info(cdb, 16, &ci), 0);
 	CU_ASSERT_FALSE(ci.known);
 	scsi_cdb_read16(cdb, 0, 1, 0);
@@ -177,10 +177,11 @@ test_inquiry_vpd(void)
 
 	scsi_cdb_inquiry(cdb, 1, SCSI_VPD_SUPPORTED_PAGES, 255);
 	CU_ASSERT_EQUAL(run(l, NX_A, cdb, NULL, 0, &r), SCSI_STATUS_GOOD);
-	CU_ASSERT_EQUAL(r.data_len, 9);
+	CU_ASSERT_EQUAL(r.data_len, 10);
 	CU_ASSERT_EQUAL(scsi_parse_vpd_supported(in, r.data_len, &vp, NULL), SCSI_OK);
-	CU_ASSERT(vp.count == 5 && vp.pages[0] == 0x00 && vp.pages[1] == 0x80 &&
-	    vp.pages[2] == 0x83 && vp.pages[3] == 0xb0 && vp.pages[4] == 0xb1);
+	CU_ASSERT(vp.count == 6 && vp.pages[0] == 0x00 && vp.pages[1] == 0x80 &&
+	    vp.pages[2] == 0x83 && vp.pages[3] == 0xb0 && vp.pages[4] == 0xb1 &&
+	    vp.pages[5] == 0xb2);
 
 	/* serial: 16 hex digits derived from target name + LUN, stable */
 	scsi_cdb_inquiry(cdb, 1, SCSI_VPD_UNIT_SERIAL, 255);
@@ -237,7 +238,20 @@ test_inquiry_vpd(void)
 	CU_ASSERT_EQUAL(r.data_len, 64);
 	CU_ASSERT_EQUAL(scsi_parse_vpd_block_limits(in, r.data_len, &bl, NULL), SCSI_OK);
 	CU_ASSERT_EQUAL(bl.max_xfer_len, LUN_DEFAULT_MAX_XFER_BLOCKS);
-	CU_ASSERT_EQUAL(bl.max_unmap_lba_count, 0);
+	CU_ASSERT_FALSE(bl.wsnz);
+	CU_ASSERT_EQUAL(bl.max_compare_write_len, 255);
+	CU_ASSERT_EQUAL(bl.max_unmap_lba_count, 0x100000);
+	CU_ASSERT_EQUAL(bl.max_unmap_desc_count, 256);
+	CU_ASSERT_EQUAL(bl.opt_unmap_granularity, 1);
+	CU_ASSERT_EQUAL(bl.max_write_same_len, 32768);
+	/* SBC-3 6.5.4: LBPU LBPWS LBPWS10 LBPRZ, thin provisioned */
+	scsi_cdb_inquiry(cdb, 1, SCSI_VPD_LB_PROVISIONING, 255);
+	CU_ASSERT_EQUAL(run(l, NX_A, cdb, NULL, 0, &r), SCSI_STATUS_GOOD);
+	{
+		static const uint8_t lbp[8] = { 0, 0xb2, 0, 4, 0, 0xe4, 0x02, 0 };
+
+		CU_ASSERT(r.data_len == 8 && memcmp(in, lbp, 8) == 0);
+	}
 	scsi_cdb_inquiry(cdb, 1, SCSI_VPD_BLOCK_DEV_CHAR, 255);
 	CU_ASSERT_EQUAL(run(l, NX_A, cdb, NULL, 0, &r), SCSI_STATUS_GOOD);
 	CU_ASSERT(r.data_len == 64 && in[1] == 0xb1 && in[4] == 0 && in[5] == 1);
@@ -581,7 +595,7 @@ test_unknown_opcode(void)
 	};
 	struct lun *l = mk(MIB, 0);
 	struct lun_result r;
-	uint8_t cdb[SCSI_CDB_MAX] = { SCSI_OP_WRITE6, 0, 0, 1, 1, 0 };
+	uint8_t cdb[SCSI_CDB_MAX] = { SCSI_OP_FORMAT_UNIT, 0, 0, 1, 1, 0 };
 
 	CU_ASSERT_EQUAL(run(l, NX_A, cdb, out, 512, &r), SCSI_STATUS_CHECK_CONDITION);
 	CU_ASSERT_EQUAL(r.sense_len, 18);

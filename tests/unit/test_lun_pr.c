@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "bytes.h"
 #include "lun_testutil.h"
 
 static void
@@ -109,7 +110,12 @@ test_pr_register(void)
 	scsi_cdb_pr_in(cdb, SCSI_PR_IN_REPORT_CAPABILITIES, 8);
 	CU_ASSERT_EQUAL(run(l, NX_A, cdb, NULL, 0, &r), SCSI_STATUS_GOOD);
 	CU_ASSERT(r.data_len == 8 && memcmp(in, caps, 8) == 0);
+	/* READ FULL STATUS with no registration: the 8-byte header */
 	scsi_cdb_pr_in(cdb, SCSI_PR_IN_READ_FULL_STATUS, 1024);
+	CU_ASSERT_EQUAL(run(l, NX_A, cdb, NULL, 0, &r), SCSI_STATUS_GOOD);
+	CU_ASSERT(r.data_len == 8 && memcmp(in, "\0\0\0\0\0\0\0\0", 8) == 0);
+	/* reserved service action 04h */
+	cdb[1] = 0x04;
 	CU_ASSERT_EQUAL(run(l, NX_A, cdb, NULL, 0, &r), SCSI_STATUS_CHECK_CONDITION);
 	CU_ASSERT(field_is(&r, SCSI_ASC_INVALID_FIELD_IN_CDB, 0xcc, 1));
 
@@ -317,8 +323,62 @@ test_pr_registrants(void)
 	lun_destroy(l);
 }
 
+/* Initiator port names for READ FULL STATUS: A known, B not. */
+static const char *
+port_name(void *arg, uint64_t nexus)
+{
+	(void)arg;
+	return nexus == NX_A ? "iqn.2024-01.org.example:host-a,i,0x23d000000001" :
+	    NULL;
+}
+
+/* SPC-4 6.15.5 READ FULL STATUS, 7.6.4.6 iSCSI TransportID */
+static void
+test_pr_full_status(void)
+{
+	static const char name_a[] = "iqn.2024-01.org.example:host-a,i,0x23d000000001";
+	struct lun *l = mk(MIB, 0);
+	struct lun_result r;
+	uint8_t cdb[SCSI_CDB_MAX], want[24];
+	uint32_t tlen = (sizeof(name_a) + 3) & ~3u;	/* 48: NUL, padded */
+
+	lun_set_port_name_fn(l, port_name, NULL);
+	CU_ASSERT_EQUAL(pr_out(l, NX_A, SCSI_PR_OUT_REGISTER, 0, 0, 0xa1, 0, &r),
+	    SCSI_STATUS_GOOD);
+	CU_ASSERT_EQUAL(pr_out(l, NX_B, SCSI_PR_OUT_REGISTER, 0, 0, 0xb2, 0, &r),
+	    SCSI_STATUS_GOOD);
+	CU_ASSERT_EQUAL(pr_out(l, NX_A, SCSI_PR_OUT_RESERVE, SCSI_PR_WRITE_EXCLUSIVE,
+	    0xa1, 0, 0, &r), SCSI_STATUS_GOOD);
+	scsi_cdb_pr_in(cdb, SCSI_PR_IN_READ_FULL_STATUS, 1024);
+	CU_ASSERT_EQUAL(run(l, NX_OBS, cdb, NULL, 0, &r), SCSI_STATUS_GOOD);
+	CU_ASSERT_EQUAL(r.data_len, 8 + 24 + 4 + tlen + 24);
+	CU_ASSERT(get_be32(in) == 2 && get_be32(in + 4) == r.data_len - 8);
+	/* A: key, R_HOLDER, scope 0 / type 1, relative port 1, TransportID */
+	memset(want, 0, sizeof(want));
+	put_be64(want, 0xa1);
+	want[12] = 0x01;
+	want[13] = SCSI_PR_WRITE_EXCLUSIVE;
+	want[19] = 1;
+	put_be32(want + 20, 4 + tlen);
+	CU_ASSERT(memcmp(in + 8, want, 24) == 0);
+	CU_ASSERT(in[32] == 0x45 && in[33] == 0 && get_be16(in + 34) == tlen);
+	CU_ASSERT(memcmp(in + 36, name_a, sizeof(name_a)) == 0);
+	CU_ASSERT(in[36 + tlen - 1] == 0);
+	/* B: not the holder, its name unknown: no TransportID */
+	memset(want, 0, sizeof(want));
+	put_be64(want, 0xb2);
+	want[19] = 1;
+	CU_ASSERT(memcmp(in + 36 + tlen, want, 24) == 0);
+	/* cut by the allocation length: the header still says the whole */
+	scsi_cdb_pr_in(cdb, SCSI_PR_IN_READ_FULL_STATUS, 16);
+	CU_ASSERT_EQUAL(run(l, NX_OBS, cdb, NULL, 0, &r), SCSI_STATUS_GOOD);
+	CU_ASSERT(r.data_len == 16 && get_be32(in + 4) == 24 + 4 + tlen + 24);
+	lun_destroy(l);
+}
+
 /* SPC-4 6.4.2 (PQ 011b), 6.29, SAM-5: commands to a LUN that does not exist */
 static CU_TestInfo lun_pr_tests[] = {
+	{ "spc4_6_15_5_read_full_status", test_pr_full_status },
 	{ "spc2_7_21_reserve6", test_reserve6 },
 	{ "spc4_5_9_7_pr_register", test_pr_register },
 	{ "spc4_5_9_9_pr_reserve_conflict", test_pr_reserve },

@@ -108,6 +108,31 @@ test_cdb_builders(void)
 	    SCSI_PR_APTPL);
 	CDB_EQ(par, n, 1, 2, 3, 4, 5, 6, 7, 8, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6,
 	    0xa7, 0xa8, 0, 0, 0, 0, 0x01, 0, 0, 0);
+	/* SBC-3 4.2.2: the common block layouts, built and read back */
+	{
+		uint64_t lba;
+		uint32_t nb;
+
+		n = scsi_cdb_block(cdb, SCSI_OP_READ6, 0x12345, 256, 0xff);
+		CDB_EQ(cdb, n, 0x08, 0x01, 0x23, 0x45, 0x00, 0);
+		CU_ASSERT(scsi_cdb_block_fields(cdb, &lba, &nb) == 0 &&
+		    lba == 0x12345 && nb == 256);
+		n = scsi_cdb_block(cdb, SCSI_OP_VERIFY12, 0x01020304, 0x05060708, 0x02);
+		CDB_EQ(cdb, n, 0xaf, 0x02, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0);
+		CU_ASSERT(scsi_cdb_block_fields(cdb, &lba, &nb) == 0 &&
+		    lba == 0x01020304 && nb == 0x05060708);
+		n = scsi_cdb_block(cdb, SCSI_OP_WRITE_SAME10, 7, 9, 0x08);
+		CDB_EQ(cdb, n, 0x41, 0x08, 0, 0, 0, 7, 0, 0, 9, 0);
+		n = scsi_cdb_block(cdb, SCSI_OP_ORWRITE16, 1ULL << 40, 3, 0);
+		CDB_EQ(cdb, n, 0x8b, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0);
+		CU_ASSERT(scsi_cdb_block_fields(cdb, &lba, &nb) == 0 &&
+		    lba == 1ULL << 40 && nb == 3);
+		CU_ASSERT_EQUAL(scsi_cdb_block(cdb, SCSI_OP_WRITE6, 0, 0, 0), 0);
+		CU_ASSERT_EQUAL(scsi_cdb_block(cdb, SCSI_OP_READ12, 1ULL << 32, 1, 0), 0);
+		CU_ASSERT_EQUAL(scsi_cdb_block(cdb, SCSI_OP_REPORT_LUNS, 0, 1, 0), 0);
+		cdb[0] = SCSI_OP_INQUIRY;
+		CU_ASSERT_EQUAL(scsi_cdb_block_fields(cdb, &lba, &nb), -1);
+	}
 }
 
 /* SAM-5 4.7.5 / 4.7.7: peripheral and flat space addressing */
