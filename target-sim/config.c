@@ -165,6 +165,56 @@ tsim_parse_listen(const char *s, struct netaddr *na, char *err, size_t errsz)
 	return netaddr_parse_numeric(s, ISCSI_DEFAULT_PORT, na, err, errsz);
 }
 
+/*
+ * Our value of a key must be one the RFC allows (a typo such as "8k" or
+ * "yes" would otherwise go on the wire); deliberately wrong values are
+ * the 'negotiate' fault action's job.
+ */
+static int
+keyval_check(const struct keys_def *d, const char *value, char *err,
+    size_t errsz)
+{
+	const char *const *vals = keys_values((int)d->id);
+	const char *cur = value, *end = value + strlen(value), *item;
+	size_t len, k;
+	uint64_t v;
+	bool b;
+
+	switch (d->type) {
+	case KEYS_T_NUMBER:
+		if (text_parse_number(value, strlen(value), d->min, d->max,
+		    &v) != TEXT_OK)
+			return cfg_err(err, errsz, "%s: '%s' is not a number in "
+			    "[%llu, %llu]", d->name, value,
+			    (unsigned long long)d->min,
+			    (unsigned long long)d->max);
+		return 0;
+	case KEYS_T_BOOL:
+		if (text_parse_bool(value, strlen(value), &b) != TEXT_OK)
+			return cfg_err(err, errsz, "%s: '%s' is not Yes or No",
+			    d->name, value);
+		return 0;
+	case KEYS_T_LIST:
+	case KEYS_T_ENUM:
+		if (vals == NULL)
+			return 0;
+		while (text_list_next(&cur, end, &item, &len)) {
+			for (k = 0; vals[k] != NULL; k++)
+				if (strlen(vals[k]) == len &&
+				    strncmp(vals[k], item, len) == 0)
+					break;
+			if (vals[k] == NULL || (d->type == KEYS_T_ENUM &&
+			    cur != NULL))
+				return cfg_err(err, errsz, "%s: '%s' is not %s "
+				    "of the RFC 7143 values", d->name, value,
+				    d->type == KEYS_T_ENUM ? "one" : "a list");
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 int
 tsim_keyvals_set(struct tsim_keyvals *kv, const char *key, const char *value,
     char *err, size_t errsz)
@@ -180,6 +230,8 @@ tsim_keyvals_set(struct tsim_keyvals *kv, const char *key, const char *value,
 	if (strlen(value) > TEXT_VALUE_MAX)
 		return cfg_err(err, errsz, "value of '%s' longer than %d bytes",
 		    key, TEXT_VALUE_MAX);
+	if (keyval_check(d, value, err, errsz) != 0)
+		return -1;
 	snprintf(kv->v[id], sizeof(kv->v[id]), "%s", value);
 	kv->set[id] = true;
 	return 0;
@@ -235,33 +287,41 @@ tsim_config_check(const struct tsim_config *c, char *err, size_t errsz)
 	size_t i, j;
 
 	if (c->nportals == 0)
-		return cfg_err(err, errsz, "no portal to listen on (--listen)");
+		return cfg_err(err, errsz, "%s%sno portal to listen on (%s)",
+		    c->path != NULL ? c->path : "", c->path != NULL ? ": " : "",
+		    c->path != NULL ? "target.portals or --listen" : "--listen");
 	if (c->ntargets == 0)
-		return cfg_err(err, errsz, "no target defined (--target)");
+		return cfg_err(err, errsz, "%s%sno target defined (%s)",
+		    c->path != NULL ? c->path : "", c->path != NULL ? ": " : "",
+		    c->path != NULL ? "target.targets or --target" : "--target");
 	for (i = 0; i < c->ntargets; i++) {
 		const struct tsim_target_cfg *t = &c->targets[i];
+		char at[300] = "";
 
+		/* a target from a scenario: "file:line: " */
+		if (t->line > 0 && c->path != NULL)
+			snprintf(at, sizeof(at), "%s:%d: ", c->path, t->line);
 		if (names_validate(t->name, strlen(t->name), NULL) != 0)
-			return cfg_err(err, errsz, "target '%s' is not a valid "
-			    "iSCSI name", t->name);
+			return cfg_err(err, errsz, "%starget '%s' is not a valid "
+			    "iSCSI name", at, t->name);
 		for (j = 0; j < i; j++)
 			if (strcmp(c->targets[j].name, t->name) == 0)
-				return cfg_err(err, errsz, "target '%s' defined "
-				    "twice", t->name);
+				return cfg_err(err, errsz, "%starget '%s' defined "
+				    "twice", at, t->name);
 		for (j = 0; j < t->nluns; j++)
 			if (t->luns[j].size % 512 != 0 ||
 			    (t->luns[j].size == 0 && t->luns[j].file == NULL))
-				return cfg_err(err, errsz, "target '%s' LUN %zu: "
+				return cfg_err(err, errsz, "%starget '%s' LUN %zu: "
 				    "size must be a non-zero multiple of 512",
-				    t->name, j);
+				    at, t->name, j);
 		if (t->auth.mutual && !t->auth.chap)
-			return cfg_err(err, errsz, "target '%s': mutual CHAP "
-			    "needs CHAP", t->name);
+			return cfg_err(err, errsz, "%starget '%s': mutual CHAP "
+			    "needs CHAP", at, t->name);
 		if (t->auth.mutual && chap_secrets_distinct(&t->auth.secret,
 		    &t->auth.msecret) != CHAP_OK)
-			return cfg_err(err, errsz, "target '%s': the mutual CHAP "
-			    "secret must differ from the initiator's (RFC 7143 "
-			    "9.2.1)", t->name);
+			return cfg_err(err, errsz, "%starget '%s': the mutual "
+			    "CHAP secret must differ from the initiator's (RFC "
+			    "7143 9.2.1)", at, t->name);
 	}
 	if (c->cmdsn_window < 1 || c->cmdsn_window > 65536)
 		return cfg_err(err, errsz, "cmdsn_window must be 1..65536");
