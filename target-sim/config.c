@@ -165,62 +165,13 @@ tsim_parse_listen(const char *s, struct netaddr *na, char *err, size_t errsz)
 	return netaddr_parse_numeric(s, ISCSI_DEFAULT_PORT, na, err, errsz);
 }
 
-/*
- * Our value of a key must be one the RFC allows (a typo such as "8k" or
- * "yes" would otherwise go on the wire); deliberately wrong values are
- * the 'negotiate' fault action's job.
- */
-static int
-keyval_check(const struct keys_def *d, const char *value, char *err,
-    size_t errsz)
-{
-	const char *const *vals = keys_values((int)d->id);
-	const char *cur = value, *end = value + strlen(value), *item;
-	size_t len, k;
-	uint64_t v;
-	bool b;
-
-	switch (d->type) {
-	case KEYS_T_NUMBER:
-		if (text_parse_number(value, strlen(value), d->min, d->max,
-		    &v) != TEXT_OK)
-			return cfg_err(err, errsz, "%s: '%s' is not a number in "
-			    "[%llu, %llu]", d->name, value,
-			    (unsigned long long)d->min,
-			    (unsigned long long)d->max);
-		return 0;
-	case KEYS_T_BOOL:
-		if (text_parse_bool(value, strlen(value), &b) != TEXT_OK)
-			return cfg_err(err, errsz, "%s: '%s' is not Yes or No",
-			    d->name, value);
-		return 0;
-	case KEYS_T_LIST:
-	case KEYS_T_ENUM:
-		if (vals == NULL)
-			return 0;
-		while (text_list_next(&cur, end, &item, &len)) {
-			for (k = 0; vals[k] != NULL; k++)
-				if (strlen(vals[k]) == len &&
-				    strncmp(vals[k], item, len) == 0)
-					break;
-			if (vals[k] == NULL || (d->type == KEYS_T_ENUM &&
-			    cur != NULL))
-				return cfg_err(err, errsz, "%s: '%s' is not %s "
-				    "of the RFC 7143 values", d->name, value,
-				    d->type == KEYS_T_ENUM ? "one" : "a list");
-		}
-		return 0;
-	default:
-		return 0;
-	}
-}
-
 int
 tsim_keyvals_set(struct tsim_keyvals *kv, const char *key, const char *value,
     char *err, size_t errsz)
 {
 	int id = keys_lookup(key);
 	const struct keys_def *d = keys_def(id);
+	char why[TEXT_VALUE_MAX + 96];
 
 	if (d == NULL)
 		return cfg_err(err, errsz, "unknown key '%s'", key);
@@ -230,8 +181,10 @@ tsim_keyvals_set(struct tsim_keyvals *kv, const char *key, const char *value,
 	if (strlen(value) > TEXT_VALUE_MAX)
 		return cfg_err(err, errsz, "value of '%s' longer than %d bytes",
 		    key, TEXT_VALUE_MAX);
-	if (keyval_check(d, value, err, errsz) != 0)
-		return -1;
+	/* a typo such as "8k" or "yes" would otherwise go on the wire;
+	 * deliberately wrong values are the 'negotiate' action's job */
+	if (!keys_value_valid(id, value, why, sizeof(why)))
+		return cfg_err(err, errsz, "%s", why);
 	snprintf(kv->v[id], sizeof(kv->v[id]), "%s", value);
 	kv->set[id] = true;
 	return 0;
