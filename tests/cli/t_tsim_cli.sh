@@ -22,6 +22,9 @@ expect_exit 2 timeout 10 "$TS" --listen 127.0.0.1:0 --target iqn.2024-01.org.x:a
 expect_out "--digest 'sha1'"
 expect_exit 2 timeout 10 "$TS" --listen 127.0.0.1:0 --target iqn.2024-01.org.x:a --lun 1M --chap user:short
 expect_out "shorter than 12"
+long=$(printf '%0300d' 0)
+expect_exit 2 timeout 10 "$TS" --listen 127.0.0.1:0 --target iqn.2024-01.org.x:a --lun 1M --chap "user:$long"
+expect_out "CHAP secret longer than 256 bytes"
 expect_exit 2 timeout 10 "$TS" --scenario "$WORK/none.yaml"
 expect_out "$WORK/none.yaml"
 printf 'name: x\ntarget:\n  portals:\n    - { name: a, address: "127.0.0.1:0", tpgt: 70000 }\n' >"$WORK/bad.yaml"
