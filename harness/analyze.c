@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <arpa/inet.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analyze_int.h"
 #include "bytes.h"
@@ -696,6 +697,13 @@ ana_run_file(struct ana *a, const char *path, char *errbuf, size_t errsz)
 	setvbuf(f, NULL, _IOFBF, READ_BUFFER);
 	p = pcap_fopen_offline(f, perr);	/* p owns f from here */
 	if (p == NULL) {
+		struct stat st;
+
+		/* libpcap says "truncated dump file" of an empty one */
+		if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size == 0)
+			snprintf(perr, sizeof(perr), "empty file (0 bytes), not "
+			    "a pcap or pcapng capture");
 		snprintf(errbuf, errsz, "%s: %s", path, perr);
 		fclose(f);
 		return -1;

@@ -63,6 +63,11 @@ ana_write_text(const struct ana *a, const char *file, const char *error,
 	    0.0);
 	if (error != NULL)
 		fprintf(f, "  ERROR: %s (results up to that point)\n", error);
+	if (st->pdus == 0 && error == NULL)
+		/* a capture of other traffic: say why the report is empty */
+		fprintf(f, "  no iSCSI PDUs found (iSCSI is looked for on TCP port "
+		    "3260, every --port N, and connections that start with a "
+		    "Login Request)\n");
 	if (st->pdus > 0) {
 		fprintf(f, "\nPDUs by opcode:\n");
 		for (op = 0; op < 64; op++)

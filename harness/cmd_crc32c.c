@@ -33,7 +33,8 @@ cmd_crc32c(int argc, char **argv)
 		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 			crc = crc32c(crc, buf, n);
 		if (ferror(f)) {
-			fprintf(stderr, "iscsi-bench crc32c: %s: read error\n", argv[i]);
+			fprintf(stderr, "iscsi-bench crc32c: %s: %s\n", argv[i],
+			    strerror(errno));
 			rc = 1;
 		} else if (argc > 2)
 			printf("%08x  %s\n", crc, argv[i]);

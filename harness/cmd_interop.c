@@ -239,9 +239,16 @@ run_checks(struct io_args *a, struct io_check *c)
 	}
 	io_run_free(&r);
 	if (a->target == NULL) {
+		/* the checks that need a target, named as they would run */
+		static const char *const later[NCHECKS] = { NULL, "login",
+		    "REPORT LUNS", "INQUIRY", "READ CAPACITY", "logout",
+		    "header + data digests (CRC32C)",
+		    "write then read back (64 KiB)",
+		    "unknown target name refused", "wrong CHAP secret refused" };
+
 		for (i = 1; i < NCHECKS; i++) {
-			c[i].name = c[i].name ? c[i].name : "(not run)";
-			check_set(&c[i], 2, "no target to log in to");
+			c[i].name = c[i].name ? c[i].name : later[i];
+			check_set(&c[i], 2, "not run: no target to log in to");
 		}
 		return;
 	}

@@ -530,6 +530,7 @@ cmd_netlink(int argc, char **argv)
 	int n;
 
 	if (argc < 2) {
+		fprintf(stderr, "iscsi-bench netlink: no action given\n");
 		usage(stderr);
 		return 2;
 	}
@@ -556,6 +557,12 @@ cmd_netlink(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "selftest") == 0)
 		return selftest(argc - 1, argv + 1);
+	if (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "sweep") == 0)
+		fprintf(stderr, "iscsi-bench netlink %s: takes no arguments "
+		    "('%s')\n", argv[1], argv[2]);
+	else
+		fprintf(stderr, "iscsi-bench netlink: unknown action '%s' (check, "
+		    "sweep or selftest)\n", argv[1]);
 	usage(stderr);
 	return 2;
 }

@@ -115,6 +115,19 @@ parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 }
 
 static int
+value_option(const char *o)
+{
+	static const char *const names[] = { "-j", "--jobs", "--filter",
+	    "--tag", "--shard", "--net", "--seed", "--out", "--junit", "--html" };
+	size_t k;
+
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strcmp(o, names[k]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
 parse_args(int argc, char **argv, struct run_args *a, int *first_path)
 {
 	int i;
@@ -146,6 +159,10 @@ parse_args(int argc, char **argv, struct run_args *a, int *first_path)
 		if (strcmp(o, "--tap") == 0) {
 			a->tap = 1;
 			continue;
+		}
+		if (!value_option(o)) {
+			fprintf(stderr, "iscsi-bench run: unknown option '%s'\n", o);
+			return -1;
 		}
 		if (v == NULL) {
 			fprintf(stderr, "iscsi-bench run: %s needs a value\n", o);
@@ -202,6 +219,48 @@ badshard:
 		}
 	}
 	*first_path = i;
+	return 0;
+}
+
+/*
+ * The places results go must be writable before anything runs: finding
+ * out after an hour of scenarios loses the reports (--junit, --html) or
+ * every verdict (--out).
+ */
+static int
+check_outputs(const struct run_args *a)
+{
+	const char *dirs[2] = { a->outdir, a->html };
+	const char *what[2] = { "--out", "--html" };
+	struct stat st;
+	int existed;
+	FILE *f;
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		if (dirs[k] == NULL)
+			continue;
+		if (run_mkdirs(dirs[k]) == -1 || access(dirs[k], W_OK | X_OK) ==
+		    -1) {
+			fprintf(stderr, "iscsi-bench run: %s %s: %s\n", what[k],
+			    dirs[k], strerror(errno));
+			return -1;
+		}
+	}
+	if (a->junit == NULL)
+		return 0;
+	existed = stat(a->junit, &st) == 0;
+	if (existed && S_ISDIR(st.st_mode))
+		errno = EISDIR;
+	if ((existed && S_ISDIR(st.st_mode)) ||
+	    (f = fopen(a->junit, "a")) == NULL) {
+		fprintf(stderr, "iscsi-bench run: --junit %s: %s\n", a->junit,
+		    strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	if (!existed)
+		(void)unlink(a->junit);
 	return 0;
 }
 
@@ -301,6 +360,10 @@ cmd_run(int argc, char **argv)
 			return 2;
 		}
 	suite_sort(&su);
+	if (check_outputs(&a) == -1) {
+		suite_free(&su);
+		return 2;
+	}
 
 	memset(&o, 0, sizeof(o));
 	find_bindir(o.bindir, sizeof(o.bindir));
@@ -480,17 +543,21 @@ cmd_run(int argc, char **argv)
 		report_tap(&sel, stdout);
 	else
 		report_summary(&sel, stdout);
+	rc = 0;		/* a report that cannot be written is a failure */
 	if (a.html != NULL) {
 		for (i = 0; i < sel.n; i++)
 			if (!sel.e[i].loaded)	/* load errors get a page too */
 				(void)html_scenario_page(&sel.e[i], "/nonexistent", a.html);
-		if (html_index(&sel, a.html) != 0)
+		if (html_index(&sel, a.html) != 0) {
 			fprintf(stderr, "iscsi-bench run: cannot write %s/index.html\n",
 			    a.html);
+			rc = 1;
+		}
 	}
-	if (a.junit != NULL && report_junit(&sel, a.junit) != 0)
+	if (a.junit != NULL && report_junit(&sel, a.junit) != 0) {
 		fprintf(stderr, "iscsi-bench run: cannot write %s\n", a.junit);
-	rc = 0;
+		rc = 1;
+	}
 	for (i = 0; i < sel.n; i++)
 		if (sel.e[i].result.status == RUN_FAIL ||
 		    sel.e[i].result.status == RUN_ERROR)

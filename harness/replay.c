@@ -38,7 +38,8 @@ first_pass(const struct rp_opts *o, char *errbuf, size_t errsz)
 	}
 	if (ana_run_file(a, o->file, e, sizeof(e)) != 0) {
 		if (ana_stats(a)->pdus == 0) {
-			snprintf(errbuf, errsz, "%s: %s", o->file, e);
+			/* e already starts with the file name */
+			snprintf(errbuf, errsz, "%s", e);
 			ana_free(a);
 			return NULL;
 		}

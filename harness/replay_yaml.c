@@ -12,6 +12,7 @@
 
 #include "catalog.h"
 #include "chap.h"
+#include "keys.h"
 #include "pdu.h"
 #include "replay_int.h"
 
@@ -157,6 +158,7 @@ write_target(FILE *f, const struct rp_target *t)
 	const char *alg;
 	size_t i;
 	bool first = true;
+	char why[160];
 
 	fprintf(f, "    - name: %s\n", t->name);
 	if (t->alias[0] != '\0') {
@@ -186,6 +188,14 @@ write_target(FILE *f, const struct rp_target *t)
 		    strcmp(kv->value, "0") != 0) {
 			fprintf(f, "      # ErrorRecoveryLevel=%s answered by the "
 			    "captured target: iscsi-target-sim does 0 only\n",
+			    kv->value);
+			continue;
+		}
+		if (!keys_value_valid(keys_lookup(kv->key), kv->value, why,
+		    sizeof(why))) {
+			/* the scenario would not load (Reject, out of range) */
+			fprintf(f, "      # %s=%s answered by the captured target "
+			    "is not reproduced: not an RFC 7143 value\n", kv->key,
 			    kv->value);
 			continue;
 		}

@@ -30,8 +30,8 @@ run_status_name(enum run_status st)
 	return "?";
 }
 
-static int
-mkdirs(const char *path)
+int
+run_mkdirs(const char *path)
 {
 	char buf[600];
 	char *p;
@@ -139,6 +139,30 @@ set_reason(struct run_result *r, enum run_status st, const char *fmt, const char
 {
 	r->status = st;
 	snprintf(r->reason, sizeof(r->reason), fmt, a);
+}
+
+/*
+ * Our initiator exits 2 on a usage error (a bad option or verb in the
+ * scenario itself): the failure reason then quotes its message, which
+ * otherwise only initiator.err holds.
+ */
+static void
+usage_hint(const struct scn *s, int exit_code, const char *errp,
+    struct run_result *r)
+{
+	char line[256], *nl;
+	size_t n = strlen(r->reason);
+	FILE *f;
+
+	if (s->initiator != SCN_INIT_OURS || exit_code != 2 ||
+	    r->status != RUN_FAIL || (f = fopen(errp, "r")) == NULL)
+		return;
+	if (fgets(line, sizeof(line), f) != NULL) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		snprintf(r->reason + n, sizeof(r->reason) - n, " (%s)", line);
+	}
+	fclose(f);
 }
 
 static int
@@ -281,11 +305,11 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 		    o->net_reason);
 		/* the parent reads the verdict from result.json */
 		snprintf(path, sizeof(path), "%s/result.json", r->dir);
-		if (mkdirs(r->dir) == 0)
+		if (run_mkdirs(r->dir) == 0)
 			(void)run_write_json(s, r, path);
 		return;
 	}
-	if (mkdirs(r->dir) == -1) {
+	if (run_mkdirs(r->dir) == -1) {
 		set_reason(r, RUN_ERROR, "cannot create %s", r->dir);
 		return;
 	}
@@ -479,6 +503,7 @@ run_scenario(const struct scn *s, const struct run_opts *o, struct run_result *r
 			    r->verdicts.v[i].what, r->verdicts.v[i].detail);
 			break;
 		}
+	usage_hint(s, obs.exit_code, errp, r);
 done:
 	if (use_ns3)
 		(void)netlink_close(&nl);

@@ -43,6 +43,8 @@ int	run_write_json(const struct scn *s, const struct run_result *r,
 	    const char *path);
 /* Read back a result written by run_write_json. */
 int	run_read_json(const char *path, struct run_result *r);
+/* mkdir -p (0755); 0 or -1 with errno. */
+int	run_mkdirs(const char *path);
 /* Substitute ${portal.addr} / ${portal.port} in text; NULL on error. */
 char	*run_substitute(const char *text, const struct scn *s,
 	    char addrs[][128], char *err, size_t errsz);

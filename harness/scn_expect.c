@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalog.h"
 #include "expect_wire.h"
@@ -71,7 +72,8 @@ isdsc_value(const struct yctx *c, const struct ynode *n, uint32_t *out,
 
 	if (n->type != YNODE_SCALAR)
 		return yerror(c, n->line, "an ISDSC code must be a scalar");
-	if (strcmp(n->value, "success") == 0 || strcmp(n->value, "0") == 0) {
+	/* "SUCCESS" is what the initiator's --json prints as isdsc_name */
+	if (strcasecmp(n->value, "success") == 0 || strcmp(n->value, "0") == 0) {
 		*out = CATALOG_ISDSC_OK;
 		snprintf(name, namesz, "success");
 		return 0;
@@ -83,6 +85,9 @@ isdsc_value(const struct yctx *c, const struct ynode *n, uint32_t *out,
 		snprintf(name, namesz, "%s", d->name);
 		return 0;
 	}
+	if (n->value[0] < '0' || n->value[0] > '9')
+		return yerror(c, n->line, "unknown ISDSC code '%s' (an ISDSC_* "
+		    "name, success, or a number)", n->value);
 	if (yscalar_u64(c, n, 0, UINT32_MAX, &v) == -1)
 		return -1;
 	if ((d = catalog_isdsc_by_value((uint32_t)v)) == NULL)
@@ -93,12 +98,29 @@ isdsc_value(const struct yctx *c, const struct ynode *n, uint32_t *out,
 	return 0;
 }
 
+/* A dotted JSON path: names and list indexes, none empty ("a..b", ".a"). */
+static int
+path_check(const struct yctx *c, const char *path, int line)
+{
+	size_t i, n = strlen(path);
+
+	for (i = 0; i < n; i++)
+		if (path[i] == '.' && (i == 0 || i + 1 == n || path[i + 1] == '.'))
+			break;
+	if (n == 0 || i < n)
+		return yerror(c, line, "bad path '%s': dotted names and list "
+		    "indexes, none empty (e.g. data.port, sessions.0.tsih)", path);
+	return 0;
+}
+
 static int
 add_field(const struct yctx *c, struct scn *s, int step, unsigned event,
     const char *path, const struct ynode *val, int line)
 {
 	struct scn_field *f;
 
+	if (path_check(c, path, line) == -1)
+		return -1;
 	if (s->nfields == SCN_MAX_LIST)
 		return yerror(c, line, "more than %d value checks", SCN_MAX_LIST);
 	if (val->type != YNODE_SCALAR)
@@ -128,6 +150,8 @@ load_field_ref(const struct yctx *c, const struct ynode *m, struct scn_field *f,
 	if (yget_str(c, m, "path", &path) != 0 || strlen(path) >= sizeof(f->path))
 		return yerror(c, m->line, "a value check needs a 'path' "
 		    "(e.g. data.port or sessions.0.tsih)");
+	if (path_check(c, path, m->line) == -1)
+		return -1;
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	if ((ev == NULL) == (ymap_get(m, "step") == NULL))
 		return yerror(c, m->line, "a value check names one 'step' or one 'event'");
@@ -255,6 +279,11 @@ load_events(const struct yctx *c, const struct ynode *n, struct scn *s)
 			return -1;
 		if (r == 0)
 			sc->max = (unsigned)v;
+		if (ymap_get(e, "exactly") == NULL && ymap_get(e, "min") ==
+		    NULL && ymap_get(e, "max") == NULL)
+			/* it would check nothing */
+			return yerror(c, e->line, "'count' entry needs exactly, "
+			    "min or max");
 		if (sc->min > sc->max)
 			return yerror(c, e->line, "count: min is above max");
 		s->nev_count = i + 1;
@@ -293,6 +322,7 @@ scn_load_expect(const struct yctx *c, const struct ynode *n, struct scn *s)
 {
 	const struct ynode *ex, *steps;
 	size_t i;
+	int r;
 
 	if (n == NULL)
 		return yerror(c, 1, "missing 'expect' (a scenario must check something)");
@@ -319,7 +349,9 @@ scn_load_expect(const struct yctx *c, const struct ynode *n, struct scn *s)
 
 			if (ymap_check_keys(c, st, step_keys) == -1)
 				return -1;
-			if (yget_u64(c, st, "step", 1, 10000, &idx) != 0)
+			if ((r = yget_u64(c, st, "step", 1, 10000, &idx)) == -1)
+				return -1;	/* names the bad value */
+			if (r == 1)
 				return yerror(c, st->line, "step entry needs 'step' "
 				    "(1-based verb number in the script)");
 			if ((code = ymap_get(st, "isdsc")) == NULL)

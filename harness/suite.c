@@ -77,8 +77,16 @@ suite_add_path(struct suite *su, const char *arg, char *err, size_t errsz)
 
 	if (stat(arg, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
+			size_t before = su->n;
+
 			if (add_dir(su, arg, 0) == -1) {
 				snprintf(err, errsz, "%s: %s", arg, strerror(errno));
+				return -1;
+			}
+			if (su->n == before) {
+				/* not "no scenario selected": say where */
+				snprintf(err, errsz, "%s: no *.yaml scenario file in "
+				    "this directory or below", arg);
 				return -1;
 			}
 			return 0;

@@ -54,8 +54,24 @@ void	cli_print_verbs(FILE *);
 uint32_t cli_bad_arg(struct cli *, const char *arg_name, const char *value,
 	    const char *why);
 
+/* cli_file.c: WriteBlocks input, ReadBlocks output (replaced whole). */
+struct cli_out {
+	int		 fd;
+	char		*tmp;		/* temporary name, NULL: written in place */
+	char		*real;		/* realpath of an existing FILE */
+	const char	*path;
+};
+/* Read at most max + 1 bytes (*len > max: too large); -1 + errno. */
+int	cli_file_load(const char *path, size_t max, uint8_t **data,
+	    size_t *len);
+int	cli_out_open(struct cli_out *, const char *path);	/* -1 + errno */
+int	cli_out_commit(struct cli_out *, const void *, size_t); /* -1 + errno */
+void	cli_out_abort(struct cli_out *);
+
 /* cli_args.c */
 bool	cli_is_default(const char *);		/* "*" */
+/* --chap-algorithms: 1-8 known CHAP_A numbers, comma-separated. */
+bool	cli_chap_algorithms_ok(const char *);
 /* decimal or 0x hex, whole string, <= max. */
 bool	cli_parse_u64(const char *, uint64_t max, uint64_t *);
 /* '*' -> *has = false; else a number into *v. */

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "chap.h"
 #include "cli.h"
+#include "text.h"
 
 bool
 cli_is_default(const char *s)
@@ -127,6 +129,20 @@ cli_initiator_args(struct cli *c, const char *instance, const char *port)
 		    "this initiator has port 0 only");
 		return false;
 	}
+	return true;
+}
+
+bool
+cli_chap_algorithms_ok(const char *s)
+{
+	const char *cur = s, *end = s + strlen(s), *item;
+	size_t len, n = 0;
+	uint64_t v;
+
+	while (text_list_next(&cur, end, &item, &len))
+		if (++n > 8 || text_parse_number(item, len, 0, 255, &v) !=
+		    TEXT_OK || !chap_alg_known((int)v))
+			return false;
 	return true;
 }
 

@@ -7,6 +7,7 @@
  * comments, $SID for the session of the last successful login, and stop
  * at the first failing verb.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -184,6 +185,31 @@ expand_sid(struct cli *c, char **words, int n, char store[][CLI_LINE_MAX])
 	return 0;
 }
 
+/*
+ * One line (with its newline) into line: 1, 0 at the end of the file,
+ * -1 longer than sz - 2 bytes, -2 a NUL byte in it.
+ */
+static int
+read_line(FILE *f, char *line, size_t sz)
+{
+	size_t n = 0;
+	bool nul = false;
+	int ch = EOF;
+
+	while ((ch = getc(f)) != EOF) {
+		if (n + 1 >= sz)
+			return -1;
+		nul |= ch == '\0';
+		line[n++] = (char)ch;
+		if (ch == '\n')
+			break;
+	}
+	line[n] = '\0';
+	if (n == 0)
+		return 0;
+	return nul ? -2 : 1;
+}
+
 int
 cli_run_script(struct cli *c, FILE *f, const char *name)
 {
@@ -192,13 +218,17 @@ cli_run_script(struct cli *c, FILE *f, const char *name)
 	char *words[CLI_WORDS_MAX];
 	int lineno = 0, n, rc = CLI_EXIT_OK;
 
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while ((n = read_line(f, line, sizeof(line))) != 0) {
 		lineno++;
 		snprintf(where, sizeof(where), "%s:%d: ", name, lineno);
 		c->where = where;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			fprintf(c->err, "iscsi-initiator: %sline longer than %d "
-			    "bytes\n", where, CLI_LINE_MAX - 1);
+		if (n < 0) {
+			if (n == -1)
+				fprintf(c->err, "iscsi-initiator: %sline longer "
+				    "than %d bytes\n", where, CLI_LINE_MAX - 2);
+			else
+				fprintf(c->err, "iscsi-initiator: %sNUL byte in "
+				    "the line (not a text file?)\n", where);
 			rc = CLI_EXIT_USAGE;
 			break;
 		}
@@ -220,6 +250,12 @@ cli_run_script(struct cli *c, FILE *f, const char *name)
 		explicit_bzero(store, sizeof(store));
 		if (rc != CLI_EXIT_OK)
 			break;
+	}
+	if (rc == CLI_EXIT_OK && ferror(f)) {
+		/* e.g. a directory (EISDIR): never a silent empty script */
+		fprintf(c->err, "iscsi-initiator: %s: cannot read the script: "
+		    "%s\n", name, strerror(errno));
+		rc = CLI_EXIT_USAGE;
 	}
 	explicit_bzero(line, sizeof(line));
 	c->where = "";

@@ -13,6 +13,7 @@
 
 #define INQUIRY_MAX	8192		/* seed: "Maximum value is 8KB" */
 #define RW_CHUNK	(1024 * 1024)	/* bytes per READ/WRITE command */
+#define RW_MAX_BLOCKS	(1u << 21)	/* per ReadBlocks / WriteBlocks */
 #define UA_RETRIES	4
 #define SCSI_CHECK_CONDITION	0x02
 
@@ -328,44 +329,51 @@ cli_write_blocks(struct cli *c, int argc, char **argv)
 	struct ini_session *s;
 	struct scsi_capacity cap;
 	struct ini_scsi_result r;
-	uint64_t lun, lba;
+	uint64_t lun, lba, room;
 	uint8_t *data = NULL;
-	size_t len = 0, cap_len = 0, got;
-	FILE *f;
+	size_t len = 0;
+	char why[160];
 	uint32_t rc;
 
 	(void)argc;
 	if ((rc = rw_common(c, argv, &s, &lun, &lba)) != INI_ISDSC_OK)
 		return rc;
-	if ((f = fopen(argv[4], "rb")) == NULL)
-		return cli_bad_arg(c, "FILE", argv[4], strerror(errno));
-	for (;;) {
-		if (len == cap_len) {
-			uint8_t *nd = realloc(data, cap_len = cap_len ?
-			    cap_len * 2 : 65536);
-			if (nd == NULL) {
-				fclose(f);
-				free(data);
-				return ISDSC_OUT_OF_RESOURCES;
-			}
-			data = nd;
-		}
-		if ((got = fread(data + len, 1, cap_len - len, f)) == 0)
-			break;
-		len += got;
-	}
-	fclose(f);
 	memset(&cap, 0, sizeof(cap));
-	rc = capacity(c, s, lun, false, &cap, &r);
-	if (rc == INI_ISDSC_OK && (cap.block_size == 0 || len == 0 ||
-	    len % cap.block_size != 0)) {
-		free(data);
-		return cli_bad_arg(c, "FILE", argv[4], "size is not a non-zero "
-		    "multiple of the block length");
+	if ((rc = capacity(c, s, lun, false, &cap, &r)) != INI_ISDSC_OK) {
+		sense_out(c, &r);
+		return rc;
 	}
-	if (rc == INI_ISDSC_OK)
-		rc = transfer(c, s, lun, lba, len / cap.block_size, cap.block_size,
-		    data, true, &r);
+	if (cap.block_size == 0)
+		return ISDSC_SCSI_REQUEST_FAILED;
+	/* the blocks from lba to the end of the LU, at most RW_MAX_BLOCKS */
+	room = lba > cap.last_lba ? 0 : cap.last_lba - lba + 1;
+	if (room > RW_MAX_BLOCKS)
+		room = RW_MAX_BLOCKS;
+	if (cli_file_load(argv[4], (size_t)(room * cap.block_size), &data,
+	    &len) == -1)
+		return cli_bad_arg(c, "FILE", argv[4], strerror(errno));
+	if (len > room * cap.block_size) {
+		/* checked before sending: never a partial write */
+		if (room == RW_MAX_BLOCKS)
+			snprintf(why, sizeof(why), "larger than %u blocks (the "
+			    "most one WriteBlocks sends); nothing written",
+			    RW_MAX_BLOCKS);
+		else
+			snprintf(why, sizeof(why), "does not fit in the LUN from "
+			    "LBA %llu (last LBA %llu); nothing written",
+			    (unsigned long long)lba,
+			    (unsigned long long)cap.last_lba);
+		free(data);
+		return cli_bad_arg(c, "FILE", argv[4], why);
+	}
+	if (len == 0 || len % cap.block_size != 0) {
+		free(data);
+		snprintf(why, sizeof(why), "%zu bytes, not a non-zero multiple "
+		    "of the block length %u", len, cap.block_size);
+		return cli_bad_arg(c, "FILE", argv[4], why);
+	}
+	rc = transfer(c, s, lun, lba, len / cap.block_size, cap.block_size,
+	    data, true, &r);
 	if (rc != INI_ISDSC_OK)
 		sense_out(c, &r);
 	else if (c->json) {
@@ -387,36 +395,39 @@ cli_read_blocks(struct cli *c, int argc, char **argv)
 	struct ini_session *s;
 	struct scsi_capacity cap;
 	struct ini_scsi_result r;
+	struct cli_out out;
 	uint64_t lun, lba, blocks;
 	uint8_t *data;
-	FILE *f;
 	uint32_t rc, crc = 0;
 
 	(void)argc;
-	if (!cli_parse_u64(argv[4], 1u << 21, &blocks) || blocks == 0)
+	if (!cli_parse_u64(argv[4], RW_MAX_BLOCKS, &blocks) || blocks == 0)
 		return cli_bad_arg(c, "Blocks", argv[4], "expected 1-2097152");
 	if ((rc = rw_common(c, argv, &s, &lun, &lba)) != INI_ISDSC_OK)
 		return rc;
+	/* FILE is checked before reading; it is replaced only when whole */
+	if (cli_out_open(&out, argv[5]) == -1)
+		return cli_bad_arg(c, "FILE", argv[5], strerror(errno));
 	memset(&cap, 0, sizeof(cap));
 	if ((rc = capacity(c, s, lun, false, &cap, &r)) != INI_ISDSC_OK) {
+		cli_out_abort(&out);
 		sense_out(c, &r);
 		return rc;
 	}
 	if (cap.block_size == 0 || (data = malloc(blocks * cap.block_size)) ==
-	    NULL)
+	    NULL) {
+		cli_out_abort(&out);
 		return ISDSC_OUT_OF_RESOURCES;
+	}
 	rc = transfer(c, s, lun, lba, blocks, cap.block_size, data, false, &r);
-	if (rc == INI_ISDSC_OK)
+	if (rc != INI_ISDSC_OK)
+		cli_out_abort(&out);
+	else {
 		crc = crc32c(0, data, blocks * cap.block_size);
-	if (rc == INI_ISDSC_OK) {
-		if ((f = fopen(argv[5], "wb")) == NULL ||
-		    fwrite(data, cap.block_size, blocks, f) != blocks) {
-			if (f != NULL)
-				fclose(f);
+		if (cli_out_commit(&out, data, blocks * cap.block_size) == -1) {
 			free(data);
 			return cli_bad_arg(c, "FILE", argv[5], strerror(errno));
 		}
-		fclose(f);
 	}
 	free(data);
 	if (rc != INI_ISDSC_OK)

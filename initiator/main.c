@@ -47,25 +47,32 @@ usage(FILE *f)
 struct num_opt {
 	const char	*name;
 	size_t		 off;
+	uint32_t	 min, max;
 };
 
+/*
+ * A timeout of 0 would fire before any answer can come (only the NOP
+ * interval and TCP_USER_TIMEOUT give 0 a meaning: off / the kernel's);
+ * the lengths are RFC 7143 13.12-13.14 ranges, MaxOutstandingR2T 13.17.
+ */
 #define CFG(f)	offsetof(struct ini_config, f)
+#define DSL_MAX	16777215u
 static const struct num_opt num_opts[] = {
-	{ "--connect-timeout", CFG(connect_timeout_ms) },
-	{ "--login-timeout", CFG(login_timeout_ms) },
-	{ "--text-timeout", CFG(text_timeout_ms) },
-	{ "--logout-timeout", CFG(logout_timeout_ms) },
-	{ "--scsi-timeout", CFG(scsi_timeout_ms) },
-	{ "--tmf-timeout", CFG(tmf_timeout_ms) },
-	{ "--nop-interval", CFG(nop_interval_ms) },
-	{ "--nop-timeout", CFG(nop_timeout_ms) },
-	{ "--tcp-user-timeout", CFG(tcp_user_timeout_ms) },
-	{ "--max-redirects", CFG(max_redirects) },
-	{ "--recovery-attempts", CFG(recovery_attempts) },
-	{ "--max-recv-dsl", CFG(max_recv_dsl) },
-	{ "--first-burst", CFG(first_burst_length) },
-	{ "--max-burst", CFG(max_burst_length) },
-	{ "--max-outstanding-r2t", CFG(max_outstanding_r2t) },
+	{ "--connect-timeout", CFG(connect_timeout_ms), 1, UINT32_MAX },
+	{ "--login-timeout", CFG(login_timeout_ms), 1, UINT32_MAX },
+	{ "--text-timeout", CFG(text_timeout_ms), 1, UINT32_MAX },
+	{ "--logout-timeout", CFG(logout_timeout_ms), 1, UINT32_MAX },
+	{ "--scsi-timeout", CFG(scsi_timeout_ms), 1, UINT32_MAX },
+	{ "--tmf-timeout", CFG(tmf_timeout_ms), 1, UINT32_MAX },
+	{ "--nop-interval", CFG(nop_interval_ms), 0, UINT32_MAX },
+	{ "--nop-timeout", CFG(nop_timeout_ms), 1, UINT32_MAX },
+	{ "--tcp-user-timeout", CFG(tcp_user_timeout_ms), 0, UINT32_MAX },
+	{ "--max-redirects", CFG(max_redirects), 0, UINT32_MAX },
+	{ "--recovery-attempts", CFG(recovery_attempts), 0, UINT32_MAX },
+	{ "--max-recv-dsl", CFG(max_recv_dsl), 512, DSL_MAX },
+	{ "--first-burst", CFG(first_burst_length), 512, DSL_MAX },
+	{ "--max-burst", CFG(max_burst_length), 512, DSL_MAX },
+	{ "--max-outstanding-r2t", CFG(max_outstanding_r2t), 1, 65535 },
 };
 
 static int
@@ -90,6 +97,26 @@ known_value_option(const char *o)
 		if (strcmp(o, num_opts[k].name) == 0)
 			return true;
 	return false;
+}
+
+static int
+num_option(struct ini_config *cfg, const char *o, const char *val)
+{
+	const struct num_opt *n = NULL;
+	char why[80];
+	uint64_t v;
+	size_t k;
+
+	for (k = 0; k < sizeof(num_opts) / sizeof(num_opts[0]); k++)
+		if (strcmp(o, num_opts[k].name) == 0)
+			n = &num_opts[k];
+	if (!cli_parse_u64(val, UINT32_MAX, &v) || v < n->min || v > n->max) {
+		snprintf(why, sizeof(why), "'%s': expected a number %u-%u "
+		    "(decimal or 0x hex)", val, n->min, n->max);
+		return bad_option(o, why);
+	}
+	*(uint32_t *)((char *)cfg + n->off) = (uint32_t)v;
+	return 0;
 }
 
 static int
@@ -137,8 +164,6 @@ main(int argc, char **argv)
 	struct cli c;
 	const char *script = NULL, *events = NULL;
 	bool json = false, debug = false;
-	uint64_t v;
-	size_t k;
 	int i, rc;
 	FILE *sf;
 
@@ -175,9 +200,13 @@ main(int argc, char **argv)
 			events = val;
 		else if (strcmp(o, "--script") == 0)
 			script = val;
-		else if (strcmp(o, "--chap-algorithms") == 0)
+		else if (strcmp(o, "--chap-algorithms") == 0) {
+			if (!cli_chap_algorithms_ok(val))
+				return bad_option(o, "expected a comma-separated "
+				    "list of CHAP_A numbers: 5 (MD5), 6 (SHA-1), "
+				    "7 (SHA-256), 8 (SHA3-256)");
 			cfg.chap_algorithms = val;
-		else if (strcmp(o, "--login-key") == 0) {
+		} else if (strcmp(o, "--login-key") == 0) {
 			if (login_key(&keys, &seen, val) != 0)
 				return CLI_EXIT_USAGE;
 		}
@@ -193,21 +222,10 @@ main(int argc, char **argv)
 		} else if (strcmp(o, "--data-sequence-in-order") == 0) {
 			if (yes_no(o, val, &cfg.data_sequence_in_order) != 0)
 				return CLI_EXIT_USAGE;
-		} else {
-			for (k = 0; k < sizeof(num_opts) / sizeof(num_opts[0]); k++)
-				if (strcmp(o, num_opts[k].name) == 0)
-					break;
-			if (!cli_parse_u64(val, UINT32_MAX, &v))
-				return bad_option(o, "expected a number");
-			*(uint32_t *)((char *)&cfg + num_opts[k].off) = (uint32_t)v;
-		}
+		} else if (num_option(&cfg, o, val) != 0)
+			return CLI_EXIT_USAGE;
 		i++;
 	}
-	if (cfg.max_recv_dsl < 512 || cfg.max_recv_dsl > 16777215 ||
-	    cfg.first_burst_length < 512 || cfg.max_burst_length < 512 ||
-	    cfg.max_outstanding_r2t == 0)
-		return bad_option("--max-recv-dsl/--first-burst/--max-burst",
-		    "out of the RFC 7143 range");
 	text_seen_free(&seen);
 	cfg.login_keys = (const char *)keys.buf;
 	cfg.login_keys_len = keys.len;

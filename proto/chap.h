@@ -68,7 +68,7 @@ enum chap_alg {
 	X(CHAP_EMISMATCH,	-12, "CHAP response does not match") \
 	X(CHAP_EOWNSECRET,	-13, "CHAP response was computed with our own secret") \
 	X(CHAP_ESECRETSHORT,	-14, "CHAP secret shorter than 12 bytes (96 bits)") \
-	X(CHAP_ESECRETLONG,	-15, "CHAP secret longer than allowed")	\
+	X(CHAP_ESECRETLONG,	-15, "CHAP secret longer than 256 bytes")	\
 	X(CHAP_ESAMESECRET,	-16, "same CHAP secret for both directions") \
 	X(CHAP_EUSEREMPTY,	-17, "CHAP user name is empty")		\
 	X(CHAP_EUSERLONG,	-18, "CHAP user name longer than 223 bytes") \

@@ -305,6 +305,54 @@ keys_params_set(struct keys_params *p, int id, const char *value)
 }
 
 bool
+keys_value_valid(int id, const char *value, char *why, size_t whysz)
+{
+	const struct keys_def *d = keys_def(id);
+	const char *const *vals = keys_values(id);
+	const char *cur = value, *end = value + strlen(value), *item;
+	size_t len = strlen(value), k;
+	uint64_t v;
+	bool b;
+
+	if (d == NULL) {
+		snprintf(why, whysz, "unknown key");
+		return false;
+	}
+	switch (d->type) {
+	case KEYS_T_NUMBER:
+		if (text_parse_number(value, len, d->min, d->max, &v) == TEXT_OK)
+			return true;
+		snprintf(why, whysz, "%s: '%s' is not a number in [%llu, %llu]",
+		    d->name, value, (unsigned long long)d->min,
+		    (unsigned long long)d->max);
+		return false;
+	case KEYS_T_BOOL:
+		if (text_parse_bool(value, len, &b) == TEXT_OK)
+			return true;
+		snprintf(why, whysz, "%s: '%s' is not Yes or No", d->name, value);
+		return false;
+	case KEYS_T_LIST:
+	case KEYS_T_ENUM:
+		while (vals != NULL && text_list_next(&cur, end, &item, &len)) {
+			for (k = 0; vals[k] != NULL; k++)
+				if (strlen(vals[k]) == len &&
+				    strncmp(vals[k], item, len) == 0)
+					break;
+			if (vals[k] == NULL || (d->type == KEYS_T_ENUM &&
+			    cur != NULL)) {
+				snprintf(why, whysz, "%s: '%s' is not %s of the "
+				    "RFC 7143 values", d->name, value,
+				    d->type == KEYS_T_ENUM ? "one" : "a list");
+				return false;
+			}
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+bool
 keys_params_get(const struct keys_params *p, int id, char *buf, size_t bufsz)
 {
 	const struct keys_def *d = keys_def(id);

@@ -253,6 +253,12 @@ bool	keys_params_get(const struct keys_params *, int id, char *buf,
 	    size_t bufsz);
 /* Store a wire value (already validated) into the slot of key id. */
 bool	keys_params_set(struct keys_params *, int id, const char *value);
+/*
+ * Is value one a side may hold for the key: a number in the key's range,
+ * Yes/No, values of its set (a list for list keys)?  Other types: true.
+ * False with "Key: 'value' is not ..." in why.
+ */
+bool	keys_value_valid(int id, const char *value, char *why, size_t whysz);
 /* Emit key=value for every key in mask that has a slot, in table order. */
 int	keys_params_render(const struct keys_params *, uint64_t mask,
 	    struct text_builder *);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <yaml.h>
 
@@ -403,7 +404,13 @@ ytree_load_file(const char *path, char *err, size_t errsz)
 	struct builder b = { .name = path, .err = err, .errsz = errsz };
 	struct ynode *root;
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 
+	if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);	/* libyaml would only say "input error" */
+		f = NULL;
+		errno = EISDIR;
+	}
 	if (f == NULL) {
 		if (err != NULL && errsz > 0)
 			snprintf(err, errsz, "%s: %s", path, strerror(errno));
@@ -497,6 +504,9 @@ yscalar_u64(const struct yctx *c, const struct ynode *n, uint64_t min,
 		return yerror(c, n->line, "'%s' is not an unsigned number", s);
 	errno = 0;
 	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
+	if (errno == ERANGE && *end == '\0')
+		return yerror(c, n->line, "%s is out of range [%llu, %llu]", s,
+		    (unsigned long long)min, (unsigned long long)max);
 	if (errno != 0 || *end != '\0')
 		return yerror(c, n->line, "'%s' is not an unsigned number", s);
 	if (v < min || v > max)

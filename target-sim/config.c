@@ -171,6 +171,7 @@ tsim_keyvals_set(struct tsim_keyvals *kv, const char *key, const char *value,
 {
 	int id = keys_lookup(key);
 	const struct keys_def *d = keys_def(id);
+	char why[TEXT_VALUE_MAX + 96];
 
 	if (d == NULL)
 		return cfg_err(err, errsz, "unknown key '%s'", key);
@@ -180,6 +181,10 @@ tsim_keyvals_set(struct tsim_keyvals *kv, const char *key, const char *value,
 	if (strlen(value) > TEXT_VALUE_MAX)
 		return cfg_err(err, errsz, "value of '%s' longer than %d bytes",
 		    key, TEXT_VALUE_MAX);
+	/* a typo such as "8k" or "yes" would otherwise go on the wire;
+	 * deliberately wrong values are the 'negotiate' action's job */
+	if (!keys_value_valid(id, value, why, sizeof(why)))
+		return cfg_err(err, errsz, "%s", why);
 	snprintf(kv->v[id], sizeof(kv->v[id]), "%s", value);
 	kv->set[id] = true;
 	return 0;
@@ -235,33 +240,41 @@ tsim_config_check(const struct tsim_config *c, char *err, size_t errsz)
 	size_t i, j;
 
 	if (c->nportals == 0)
-		return cfg_err(err, errsz, "no portal to listen on (--listen)");
+		return cfg_err(err, errsz, "%s%sno portal to listen on (%s)",
+		    c->path != NULL ? c->path : "", c->path != NULL ? ": " : "",
+		    c->path != NULL ? "target.portals or --listen" : "--listen");
 	if (c->ntargets == 0)
-		return cfg_err(err, errsz, "no target defined (--target)");
+		return cfg_err(err, errsz, "%s%sno target defined (%s)",
+		    c->path != NULL ? c->path : "", c->path != NULL ? ": " : "",
+		    c->path != NULL ? "target.targets or --target" : "--target");
 	for (i = 0; i < c->ntargets; i++) {
 		const struct tsim_target_cfg *t = &c->targets[i];
+		char at[300] = "";
 
+		/* a target from a scenario: "file:line: " */
+		if (t->line > 0 && c->path != NULL)
+			snprintf(at, sizeof(at), "%s:%d: ", c->path, t->line);
 		if (names_validate(t->name, strlen(t->name), NULL) != 0)
-			return cfg_err(err, errsz, "target '%s' is not a valid "
-			    "iSCSI name", t->name);
+			return cfg_err(err, errsz, "%starget '%s' is not a valid "
+			    "iSCSI name", at, t->name);
 		for (j = 0; j < i; j++)
 			if (strcmp(c->targets[j].name, t->name) == 0)
-				return cfg_err(err, errsz, "target '%s' defined "
-				    "twice", t->name);
+				return cfg_err(err, errsz, "%starget '%s' defined "
+				    "twice", at, t->name);
 		for (j = 0; j < t->nluns; j++)
 			if (t->luns[j].size % 512 != 0 ||
 			    (t->luns[j].size == 0 && t->luns[j].file == NULL))
-				return cfg_err(err, errsz, "target '%s' LUN %zu: "
+				return cfg_err(err, errsz, "%starget '%s' LUN %zu: "
 				    "size must be a non-zero multiple of 512",
-				    t->name, j);
+				    at, t->name, j);
 		if (t->auth.mutual && !t->auth.chap)
-			return cfg_err(err, errsz, "target '%s': mutual CHAP "
-			    "needs CHAP", t->name);
+			return cfg_err(err, errsz, "%starget '%s': mutual CHAP "
+			    "needs CHAP", at, t->name);
 		if (t->auth.mutual && chap_secrets_distinct(&t->auth.secret,
 		    &t->auth.msecret) != CHAP_OK)
-			return cfg_err(err, errsz, "target '%s': the mutual CHAP "
-			    "secret must differ from the initiator's (RFC 7143 "
-			    "9.2.1)", t->name);
+			return cfg_err(err, errsz, "%starget '%s': the mutual "
+			    "CHAP secret must differ from the initiator's (RFC "
+			    "7143 9.2.1)", at, t->name);
 	}
 	if (c->cmdsn_window < 1 || c->cmdsn_window > 65536)
 		return cfg_err(err, errsz, "cmdsn_window must be 1..65536");

@@ -94,14 +94,20 @@ portal_address(struct tsim_config *c, const char *arg, char *err, size_t errsz)
 static int
 add_luns(struct tsim_target_cfg *t, const char *arg, char *err, size_t errsz)
 {
-	char *copy = strdup(arg), *tok, *save = NULL, why[128];
+	char *copy = strdup(arg), *tok, *save, why[128];
 	uint64_t size;
 	int rc = 0;
 
 	if (copy == NULL)
 		return usage_err(err, errsz, "out of memory");
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	for (save = copy; (tok = strsep(&save, ",")) != NULL;) {
+		if (*tok == '\0') {
+			/* "1M,,2M" would silently renumber the LUNs after it */
+			rc = usage_err(err, errsz, "--lun '%s': %s", arg,
+			    *arg == '\0' ? "no size given" : "empty size in "
+			    "the list");
+			break;
+		}
 		if (lun_parse_size(tok, &size, why, sizeof(why)) != 0) {
 			rc = usage_err(err, errsz, "--lun '%s': %s", tok, why);
 			break;

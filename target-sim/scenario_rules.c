@@ -239,7 +239,9 @@ action_params(const struct yctx *c, const struct ynode *m,
 		return 0;
 	case FAULT_ACT_STALL:
 	case FAULT_ACT_DELAY:
-		if (yget_u64(c, m, "ms", 0, 3600000, &a->ms) != 0)
+		if ((r = yget_u64(c, m, "ms", 0, 3600000, &a->ms)) < 0)
+			return -1;	/* the range error names the value */
+		if (r == 1)
 			return yerror(c, m->line, "'%s' needs 'ms'",
 			    fault_act_name(a->type));
 		return 0;
@@ -248,7 +250,9 @@ action_params(const struct yctx *c, const struct ynode *m,
 	case FAULT_ACT_LOGOUT_RESPONSE:
 		/* RFC 7143 11.15.1: 1 CID not found, 2 connection recovery is
 		 * not supported, 3 cleanup failed */
-		if (yget_u64(c, m, "response", 0, 255, &v) != 0)
+		if ((r = yget_u64(c, m, "response", 0, 255, &v)) < 0)
+			return -1;
+		if (r == 1)
 			return yerror(c, m->line, "logout_response needs "
 			    "'response' (0-255: 1 cid_not_found, 2 "
 			    "recovery_not_supported, 3 cleanup_failed)");

@@ -164,7 +164,10 @@ target_make_luns(struct tsim *t, struct ttarget *tg, char *err, size_t errsz)
 		lc.size = c->luns[i].size;
 		lc.path = c->luns[i].file;
 		if (lun_create(&lc, &tg->luns[i], why, sizeof(why)) != 0)
-			return tsim_err(err, errsz, "target '%s' LUN %zu: %s",
+			/* the LUN's messages mostly name it already */
+			return strncmp(why, "LUN ", 4) == 0 ?
+			    tsim_err(err, errsz, "target '%s' %s", c->name, why) :
+			    tsim_err(err, errsz, "target '%s' LUN %zu: %s",
 			    c->name, i, why);
 		tg->nluns = i + 1;
 		lun_set_lun_list(tg->luns[i], tg->lun_ids, c->nluns);

@@ -18,6 +18,31 @@ printf 'this is not a capture file at all\n' > "$tmp/text.pcap"
 expect_exit 1 "$BIN/iscsi-bench" analyze "$tmp/text.pcap"
 expect_out "format"
 
+# a zero-byte file is called empty, not "truncated"; a directory is named
+: > "$tmp/zero.pcap"
+expect_exit 1 "$BIN/iscsi-bench" analyze "$tmp/zero.pcap"
+expect_out "zero.pcap: empty file (0 bytes), not a pcap or pcapng capture"
+expect_exit 2 "$BIN/iscsi-bench" replay "$tmp/zero.pcap" --as target -o "$tmp/z.yaml"
+expect_out "iscsi-bench replay: $tmp/zero.pcap: empty file"
+case "$OUT" in *"zero.pcap: $tmp/zero.pcap"*) fail "file named twice: $OUT";; esac
+expect_exit 1 "$BIN/iscsi-bench" analyze "$tmp"
+expect_out "Is a directory"
+# a capture without iSCSI says why the report is empty
+python3 - "$tmp/http.pcap" <<'PY'
+import struct, sys
+tcp = struct.pack('!HHIIBBHHH', 40000, 80, 1, 0, 0x50, 0x18, 65535, 0, 0)
+data = b'GET / HTTP/1.0\r\n\r\n'
+ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 40 + len(data), 0, 0, 64, 6, 0,
+                 bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1]))
+frame = b'\0' * 12 + b'\x08\x00' + ip + tcp + data
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    f.write(struct.pack('<IIII', 1, 0, len(frame), len(frame)) + frame)
+PY
+expect_exit 0 "$BIN/iscsi-bench" analyze "$tmp/http.pcap"
+expect_out "1 frames (Ethernet), 0 PDUs"
+expect_out "no iSCSI PDUs found"
+
 # a clean capture: summary with the session and no error finding
 expect_exit 0 "$BIN/iscsi-bench" analyze --strict "$tr/tgt_inq.pcap"
 expect_out "iqn.2024-01.org.example.bench:analyze"

@@ -19,3 +19,12 @@ expect_out "no verb given"
 # iscsicli verbs are case insensitive
 expect_exit 0 "$BIN/iscsi-initiator" versioninfo
 expect_out "version"
+# subcommand misuse names the culprit
+expect_exit 2 "$BIN/iscsi-bench" netlink frobnicate
+expect_out "unknown action 'frobnicate' (check, sweep or selftest)"
+expect_exit 2 "$BIN/iscsi-bench" netlink check extra
+expect_out "netlink check: takes no arguments ('extra')"
+expect_exit 1 "$BIN/iscsi-bench" crc32c /
+expect_out "iscsi-bench crc32c: /: Is a directory"
+expect_exit 2 "$BIN/iscsi-bench" catalog extra
+expect_out "unknown argument 'extra'"

@@ -5,7 +5,8 @@
 I="$BIN/iscsi-initiator"
 [ -x "$I" ] || skip "iscsi-initiator not built"
 T=$(mktemp -d /tmp/t_init_cli.XXXXXX)
-trap 'rm -rf "$T"' EXIT INT TERM
+TPID=""
+trap '[ -n "$TPID" ] && kill -TERM $TPID 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 
 # verbs are case-insensitive; VersionInfo / ListInitiators
 expect_exit 0 "$I" versioninfo
@@ -30,6 +31,22 @@ expect_exit 2 "$I" WaitEvent 99 10
 expect_out "EventId '99'"
 expect_exit 2 "$I" --nop-interval
 expect_exit 2 "$I" --bogus VersionInfo
+
+# option values: the range is checked and named, never a silent default
+expect_exit 2 "$I" --scsi-timeout -1 VersionInfo
+expect_out "--scsi-timeout: '-1': expected a number 1-4294967295"
+expect_exit 2 "$I" --connect-timeout 0 VersionInfo
+expect_out "--connect-timeout: '0'"
+expect_exit 2 "$I" --max-recv-dsl 0 VersionInfo
+expect_out "--max-recv-dsl: '0': expected a number 512-16777215"
+expect_exit 2 "$I" --max-burst 4294967295 VersionInfo
+expect_out "--max-burst: '4294967295': expected a number 512-16777215"
+expect_exit 2 "$I" --max-outstanding-r2t 65536 VersionInfo
+expect_out "--max-outstanding-r2t: '65536'"
+expect_exit 2 "$I" --chap-algorithms 99 VersionInfo
+expect_out "--chap-algorithms: expected a comma-separated list of CHAP_A numbers"
+expect_exit 2 "$I" --chap-algorithms 7,,5 VersionInfo
+expect_exit 0 "$I" --chap-algorithms 0x7,5 --nop-interval 0 VersionInfo
 
 # ISDSC failures: exit 1, name and value printed
 expect_exit 1 "$I" NodeName 'bad_name!'
@@ -77,8 +94,66 @@ printf 'ReportLUNs $SID\n' > "$T/s2.txt"
 expect_exit 2 "$I" --script "$T/s2.txt"
 expect_out 's2.txt:1: $SID used before a successful login'
 
+# scripts that cannot be read or are not text: a clear error, never a
+# silent empty run; CRLF line ends are fine
+expect_exit 2 "$I" --script "$T"
+expect_out "$T: cannot read the script: Is a directory"
+printf 'VersionInfo\nVersionInfo\0x\n' > "$T/nul.txt"
+expect_exit 2 "$I" --script "$T/nul.txt"
+expect_out "nul.txt:2: NUL byte in the line"
+printf 'VersionInfo\r\nSleep 1\r\n' > "$T/crlf.txt"
+expect_exit 0 "$I" --script "$T/crlf.txt"
+: > "$T/empty.txt"
+expect_exit 0 "$I" --script "$T/empty.txt"
+
 # script from stdin, secrets in scripts never echoed
 OUT=$(printf 'CHAPSecret VeryLongSecret99\nCHAPSecret *\n' | "$I" --json --script - 2>&1) ||
     fail "stdin script failed: $OUT"
 case "$OUT" in *VeryLongSecret99*) fail "secret echoed";; esac
+
+# WriteBlocks / ReadBlocks files against the target-sim (1 MiB LUN 0)
+TS="$BIN/iscsi-target-sim"
+[ -x "$TS" ] || { echo "ok (no iscsi-target-sim: file checks skipped)"; exit 0; }
+"$TS" --listen 127.0.0.1:0 --target iqn.2024-01.org.example:disk --lun 1M \
+    >"$T/ts.out" 2>"$T/ts.err" &
+TPID=$!
+i=0
+until grep -q '^listening ' "$T/ts.out"; do
+	i=$((i + 1))
+	[ $i -le 100 ] || fail "target-sim not listening: $(cat "$T/ts.err")"
+	sleep 0.1
+done
+TP=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/ts.out")
+rw() {	# rw EXIT VERB-LINE: log in, then the verb
+	printf 'QAddTargetPortal 127.0.0.1:%s\nQLoginTarget %s\n%s\n' "$TP" \
+	    iqn.2024-01.org.example:disk "$2" > "$T/rw.txt"
+	expect_exit "$1" timeout 30 "$I" --script "$T/rw.txt"
+}
+head -c 1536 /dev/zero | tr '\0' 'a' > "$T/two.bin"; head -c 512 "$T/two.bin" >> "$T/two.bin"
+head -c 1000 "$T/two.bin" > "$T/odd.bin"
+# a device that never ends: bounded by the LUN, nothing written
+rw 2 'WriteBlocks $SID 0 0 /dev/zero'
+expect_out "FILE '/dev/zero': does not fit in the LUN from LBA 0 (last LBA 2047); nothing written"
+# larger than what is left of the LUN: refused before any write
+rw 2 'WriteBlocks $SID 0 2045 '"$T/two.bin"
+expect_out "does not fit in the LUN from LBA 2045 (last LBA 2047)"
+rw 2 'WriteBlocks $SID 0 0 '"$T/odd.bin"
+expect_out "1000 bytes, not a non-zero multiple of the block length 512"
+rw 2 'WriteBlocks $SID 0 0 '"$T"
+expect_out "FILE '$T': Is a directory"
+rw 2 'WriteBlocks $SID 0 0 '"$T/missing.bin"
+expect_out "No such file or directory"
+rw 0 'WriteBlocks $SID 0 2044 '"$T/two.bin"
+# ReadBlocks: an unwritable or full destination is an error, and FILE is
+# replaced only when the read succeeded and every byte is written
+rw 2 'ReadBlocks $SID 0 0 4 '"$T/no/such/dir.bin"
+expect_out "FILE '$T/no/such/dir.bin': No such file or directory"
+rw 2 'ReadBlocks $SID 0 0 1 /dev/full'
+expect_out "FILE '/dev/full': No space left on device"
+echo keep > "$T/keep.bin"
+rw 1 'ReadBlocks $SID 0 2047 2 '"$T/keep.bin"
+[ "$(cat "$T/keep.bin")" = keep ] || fail "a failed ReadBlocks changed FILE"
+rw 0 'ReadBlocks $SID 0 2044 4 '"$T/keep.bin"
+cmp -s "$T/keep.bin" "$T/two.bin" || fail "read back differs"
+ls "$T" | grep -q 'keep\.bin\.' && fail "temporary file left: $(ls "$T")"
 echo "ok"

@@ -22,6 +22,9 @@ expect_exit 2 timeout 10 "$TS" --listen 127.0.0.1:0 --target iqn.2024-01.org.x:a
 expect_out "--digest 'sha1'"
 expect_exit 2 timeout 10 "$TS" --listen 127.0.0.1:0 --target iqn.2024-01.org.x:a --lun 1M --chap user:short
 expect_out "shorter than 12"
+long=$(printf '%0300d' 0)
+expect_exit 2 timeout 10 "$TS" --listen 127.0.0.1:0 --target iqn.2024-01.org.x:a --lun 1M --chap "user:$long"
+expect_out "CHAP secret longer than 256 bytes"
 expect_exit 2 timeout 10 "$TS" --scenario "$WORK/none.yaml"
 expect_out "$WORK/none.yaml"
 printf 'name: x\ntarget:\n  portals:\n    - { name: a, address: "127.0.0.1:0", tpgt: 70000 }\n' >"$WORK/bad.yaml"
@@ -31,6 +34,34 @@ printf 'name: x\nrules:\n  - action: { type: drop }\nsurprise: 1\n' >"$WORK/bad2
 expect_exit 2 timeout 10 "$TS" --scenario "$WORK/bad2.yaml"
 expect_out "$WORK/bad2.yaml:"
 expect_out "surprise"
+
+# a list with an empty item would renumber the LUNs after it
+expect_exit 2 timeout 10 "$TS" --listen 127.0.0.1:0 --target iqn.2024-01.org.x:a --lun 1M,,2M
+expect_out "--lun '1M,,2M': empty size in the list"
+# scenario errors name the file and the line of the culprit
+expect_exit 2 timeout 10 "$TS" --scenario "$WORK"
+expect_out "$WORK: Is a directory"
+T0='name: x
+target:
+  portals: [ { name: main, address: "127.0.0.1:0" } ]
+  targets:
+    - { name: iqn.2024-01.org.x:a, luns: [1M] }
+'
+printf '%s    - { name: iqn.2024-01.org.x:a, luns: [1M] }\n' "$T0" >"$WORK/dup.yaml"
+expect_exit 2 timeout 10 "$TS" --scenario "$WORK/dup.yaml"
+expect_out "$WORK/dup.yaml:6: target 'iqn.2024-01.org.x:a' defined twice"
+printf '%srules:\n  - match: { opcode: scsi_cmd }\n    action: { type: stall, ms: 99999999999 }\n' "$T0" >"$WORK/ms.yaml"
+expect_exit 2 timeout 10 "$TS" --scenario "$WORK/ms.yaml"
+expect_out "$WORK/ms.yaml:8: 99999999999 is out of range [0, 3600000]"
+printf '%stimeout: 99999999999999999999999\n' "$T0" >"$WORK/huge.yaml"
+expect_exit 2 timeout 10 "$TS" --scenario "$WORK/huge.yaml"
+expect_out "$WORK/huge.yaml:6: 99999999999999999999999 is out of range [0, 86400]"
+printf 'name: x\ntarget:\n  settings: { keys: { MaxBurstLength: 8k } }\n  portals: [ { name: main, address: "127.0.0.1:0" } ]\n  targets:\n    - { name: iqn.2024-01.org.x:a, luns: [1M] }\n' >"$WORK/key.yaml"
+expect_exit 2 timeout 10 "$TS" --scenario "$WORK/key.yaml"
+expect_out "$WORK/key.yaml:3: MaxBurstLength: '8k' is not a number in [512, 16777215]"
+printf 'name: x\n' >"$WORK/noportal.yaml"
+expect_exit 2 timeout 10 "$TS" --scenario "$WORK/noportal.yaml"
+expect_out "$WORK/noportal.yaml: no portal to listen on (target.portals or --listen)"
 
 # run_until_listening N ARGS...: start, wait (bounded) for N listening lines
 run_until_listening() {

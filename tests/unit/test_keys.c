@@ -644,7 +644,40 @@ test_status_table(void)
 	CU_ASSERT_EQUAL(keys_status_action(KEYS_NSTATUS), KEYS_ACT_FAIL);
 }
 
+/* keys_value_valid: what a side may hold as its own value of a key. */
+static void
+test_value_valid(void)
+{
+	char why[160];
+
+	CU_ASSERT_TRUE(keys_value_valid(KEYS_MAX_BURST_LENGTH, "512", why,
+	    sizeof(why)));
+	CU_ASSERT_TRUE(keys_value_valid(KEYS_MAX_BURST_LENGTH, "0xffffff", why,
+	    sizeof(why)));
+	CU_ASSERT_FALSE(keys_value_valid(KEYS_MAX_BURST_LENGTH, "511", why,
+	    sizeof(why)));
+	CU_ASSERT_STRING_EQUAL(why, "MaxBurstLength: '511' is not a number in "
+	    "[512, 16777215]");
+	CU_ASSERT_FALSE(keys_value_valid(KEYS_MAX_BURST_LENGTH, "8k", why,
+	    sizeof(why)));
+	CU_ASSERT_TRUE(keys_value_valid(KEYS_INITIAL_R2T, "No", why,
+	    sizeof(why)));
+	CU_ASSERT_FALSE(keys_value_valid(KEYS_INITIAL_R2T, "yes", why,
+	    sizeof(why)));
+	CU_ASSERT_STRING_EQUAL(why, "InitialR2T: 'yes' is not Yes or No");
+	CU_ASSERT_TRUE(keys_value_valid(KEYS_HEADER_DIGEST, "CRC32C,None", why,
+	    sizeof(why)));
+	CU_ASSERT_FALSE(keys_value_valid(KEYS_HEADER_DIGEST, "CRC32C,MD5", why,
+	    sizeof(why)));
+	CU_ASSERT_FALSE(keys_value_valid(KEYS_HEADER_DIGEST, "", why,
+	    sizeof(why)));
+	CU_ASSERT_FALSE(keys_value_valid(KEYS_ERROR_RECOVERY_LEVEL, "3", why,
+	    sizeof(why)));
+	CU_ASSERT_FALSE(keys_value_valid(-1, "1", why, sizeof(why)));
+}
+
 static CU_TestInfo keys_tests[] = {
+	{ "value_valid", test_value_valid },
 	{ "rfc7143_13_table", test_table },
 	{ "rfc7143_13_defaults_render", test_defaults },
 	{ "rfc7143_6_2_2_minimum_maximum", test_min_max },
