@@ -276,15 +276,45 @@ cli_chap_secret(struct cli *c, int argc, char **argv)
 uint32_t
 cli_list_initiators(struct cli *c, int argc, char **argv)
 {
+	struct ini_stats st;
+
 	(void)argc;
 	(void)argv;
+	ini_node_login_stats(c->node, &st);
 	if (c->json) {
 		json_key(c->j, "initiators");
 		json_array_open(c->j);
 		json_string(c->j, INI_INSTANCE_NAME);
 		json_array_close(c->j);
+		/* initiator-wide login statistics, every session counted */
+		json_key(c->j, "login_statistics");
+		json_object_open(c->j);
+		json_kv_uint(c->j, "login_accepts", st.login_ok);
+		json_kv_uint(c->j, "login_authenticate_fails", st.login_auth_fail);
+		json_kv_uint(c->j, "login_authorization_fails",
+		    st.login_authz_fail);
+		json_kv_uint(c->j, "login_negotiate_fails",
+		    st.login_negotiation_fail);
+		json_kv_uint(c->j, "login_redirects", st.login_redirects);
+		json_kv_uint(c->j, "login_other_fails", st.login_other_fail);
+		json_kv_uint(c->j, "logout_normals", st.logout_normal);
+		json_kv_uint(c->j, "logout_others", st.logout_other);
+		json_object_close(c->j);
 	} else
-		fprintf(c->out, "Initiators List:\n    %s\n", INI_INSTANCE_NAME);
+		fprintf(c->out, "Initiators List:\n    %s\n"
+		    "Login statistics (all sessions):\n"
+		    "    Accepted %llu, authentication failures %llu, "
+		    "authorization failures %llu,\n"
+		    "    negotiation failures %llu, redirects %llu, other "
+		    "failures %llu;\n    logouts normal %llu, other %llu\n",
+		    INI_INSTANCE_NAME, (unsigned long long)st.login_ok,
+		    (unsigned long long)st.login_auth_fail,
+		    (unsigned long long)st.login_authz_fail,
+		    (unsigned long long)st.login_negotiation_fail,
+		    (unsigned long long)st.login_redirects,
+		    (unsigned long long)st.login_other_fail,
+		    (unsigned long long)st.logout_normal,
+		    (unsigned long long)st.logout_other);
 	return INI_ISDSC_OK;
 }
 

@@ -100,6 +100,7 @@ struct ini_config {
 void	ini_config_default(struct ini_config *);
 
 struct ini_node;
+struct ini_stats;
 struct ini_session;
 
 /* Receives every documented event; the record is valid during the call. */
@@ -114,6 +115,12 @@ void		 ini_node_set_event_sink(struct ini_node *, ini_event_fn *,
 		    void *arg);
 /* Events of this ID logged so far (WaitEvent). */
 uint64_t	 ini_event_count(const struct ini_node *, unsigned id);
+/*
+ * The node's login and logout counters over all its sessions, those that
+ * never logged in or have ended included (login_* and logout_* of struct
+ * ini_stats; the other fields are 0): the initiator-wide login statistics.
+ */
+void		 ini_node_login_stats(const struct ini_node *, struct ini_stats *);
 
 /* ---- node name and CHAP secret (NodeName, CHAPSecret) ------------------- */
 

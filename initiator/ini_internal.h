@@ -279,7 +279,16 @@ struct ini_node {
 	size_t			 nsessions;
 	uint64_t		 adapter_id;
 	uint64_t		 next_session, next_conn;
+	struct ini_stats	 totals;	/* login / logout counters of every
+						 * session, ended ones included */
 };
+
+/* Count a login or logout outcome in the session and in the node totals. */
+#define INI_STAT_BUMP(sess, field)					\
+	do {								\
+		(sess)->stats.field++;					\
+		(sess)->node->totals.field++;				\
+	} while (0)
 
 /* ---- shared helpers ------------------------------------------------------ */
 

@@ -287,7 +287,6 @@ void
 ini_login_fail(struct ini_conn *c, uint32_t isdsc)
 {
 	struct ini_login *L = &c->login;
-	struct ini_stats *st = &c->sess->stats;
 
 	evtimer_disarm(c->sess->node->loop, &L->timer);
 	if (L->state == INI_LS_FAILED || L->state == INI_LS_DONE)
@@ -296,13 +295,13 @@ ini_login_fail(struct ini_conn *c, uint32_t isdsc)
 	L->isdsc = isdsc;
 	if (isdsc == ISDSC_AUTHENTICATION_FAILURE ||
 	    isdsc == ISDSC_TARGET_AUTHINFO_UNAVAILABLE)
-		st->login_auth_fail++;
+		INI_STAT_BUMP(c->sess, login_auth_fail);
 	else if (isdsc == ISDSC_AUTHORIZATION_FAILURE)
-		st->login_authz_fail++;
+		INI_STAT_BUMP(c->sess, login_authz_fail);
 	else if (isdsc == ISDSC_INVALID_TEXT_KEY)
-		st->login_negotiation_fail++;
+		INI_STAT_BUMP(c->sess, login_negotiation_fail);
 	else
-		st->login_other_fail++;
+		INI_STAT_BUMP(c->sess, login_other_fail);
 	ini_conn_post(c, INI_CEV_LOGIN_FAILED, isdsc);
 }
 
@@ -319,7 +318,7 @@ ini_login_on_closed(struct ini_conn *c)
 	evtimer_disarm(c->sess->node->loop, &L->timer);
 	L->state = INI_LS_FAILED;
 	L->isdsc = ISDSC_CONNECTION_FAILED;
-	c->sess->stats.login_other_fail++;
+	INI_STAT_BUMP(c->sess, login_other_fail);
 }
 
 /* ---- receiving ------------------------------------------------------------ */
@@ -491,7 +490,7 @@ l_redirect(struct ini_conn *c, const struct pdu *p, const struct text_list *l)
 		return;
 	}
 	text_list_free(&list);
-	s->stats.login_redirects++;
+	INI_STAT_BUMP(s, login_redirects);
 	if (++L->redirects > s->node->cfg.max_redirects) {
 		/* hop limit: the login fails with the redirect's code */
 		ini_ev_pdu(s->node, s, c, ISCSI_EV_LOGIN_FAILED, st.isdsc, p, true);

@@ -131,7 +131,7 @@ ini_login_operational(struct ini_conn *c, const struct pdu *p,
 		ini_ev_simple(s->node, s, c, ISCSI_EV_DATASEQUENCEINORDER_NO,
 		    ISDSC_LOGIN_FAILED);
 	if (o.no_hdigest || o.no_ddigest || o.pdu_order_no || o.seq_order_no) {
-		s->stats.login_negotiation_fail++;
+		INI_STAT_BUMP(s, login_negotiation_fail);
 		ini_login_fail(c, ISDSC_LOGIN_FAILED);
 		return;
 	}
@@ -175,7 +175,7 @@ ini_login_operational(struct ini_conn *c, const struct pdu *p,
 	    L->neg.params.c.header_digest == KEYS_DIGEST_CRC32C,
 	    L->neg.params.c.data_digest == KEYS_DIGEST_CRC32C);
 	L->state = INI_LS_DONE;
-	s->stats.login_ok++;
+	INI_STAT_BUMP(s, login_ok);
 	ini_conn_post(c, INI_CEV_LOGIN_OK, 0);
 }
 

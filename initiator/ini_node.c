@@ -117,6 +117,22 @@ ini_event_count(const struct ini_node *n, unsigned id)
 	return id < 128 ? n->ev_count[id] : 0;
 }
 
+void
+ini_node_login_stats(const struct ini_node *n, struct ini_stats *out)
+{
+	const struct ini_stats *t = &n->totals;
+
+	memset(out, 0, sizeof(*out));
+	out->login_ok = t->login_ok;
+	out->login_auth_fail = t->login_auth_fail;
+	out->login_authz_fail = t->login_authz_fail;
+	out->login_negotiation_fail = t->login_negotiation_fail;
+	out->login_redirects = t->login_redirects;
+	out->login_other_fail = t->login_other_fail;
+	out->logout_normal = t->logout_normal;
+	out->logout_other = t->logout_other;
+}
+
 /* ---- node name and secret ------------------------------------------------ */
 
 uint32_t

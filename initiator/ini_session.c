@@ -347,7 +347,7 @@ s_logged_out(struct ini_session *s, uint32_t a)
 {
 	(void)a;
 	s->dead = true;
-	s->stats.logout_normal++;
+	INI_STAT_BUMP(s, logout_normal);
 	ini_tasks_fail(s, ISDSC_CONNECTION_FAILED);
 	complete_logout(s, INI_ISDSC_OK);
 }
@@ -393,7 +393,7 @@ s_give_up(struct ini_session *s, uint32_t isdsc)
 	ini_conn_post(s->conn, INI_CEV_CLEANUP, 0);
 	s->dead = true;
 	if (s->logout_cb != NULL) {
-		s->stats.logout_other++;
+		INI_STAT_BUMP(s, logout_other);
 		ini_tasks_fail(s, ISDSC_CONNECTION_FAILED);
 		complete_logout(s, INI_ISDSC_OK);
 		return;
