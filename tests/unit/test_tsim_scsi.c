@@ -431,6 +431,85 @@ test_tmf(void)
 }
 
 static void
+tmf_send(struct tpeer *x, uint32_t itt, uint8_t function, uint32_t ref)
+{
+	struct pdu p;
+
+	pdu_init(&p, PDU_OP_TMF_REQ);
+	p.itt = itt;
+	p.immediate = true;
+	p.lun = scsi_lun_encode(0);
+	p.u.tmf_req.function = function;
+	p.u.tmf_req.ref_task_tag = ref;
+	p.u.tmf_req.cmdsn = x->cmdsn;
+	p.u.tmf_req.ref_cmdsn = x->cmdsn - 1;
+	tpeer_send(x, &p);
+}
+
+/*
+ * 11.5.1: ABORT TASK SET ends every task of this session on the LUN (the
+ * aborted write is gone afterwards); CLEAR TASK SET ends the tasks of every
+ * session on the LUN and the others get a unit attention COMMANDS CLEARED
+ * BY ANOTHER INITIATOR (SAM-5 5.7.2, 0x2F/0x00).
+ */
+static void
+test_tmf_task_sets(void)
+{
+	static const char *const op[] = { "InitialR2T=Yes", "ImmediateData=No",
+		NULL };
+	struct tpeer_login o = { .target = TPEER_TARGET, .op_keys = op };
+	uint8_t cdb[16], buf[512];
+	const struct tpeer_pdu *r;
+	struct tpeer p2;
+	uint32_t w1, w2, got, resid;
+
+	up(op);
+	scsi_cdb_write10(cdb, 0, 1, 0);
+	w1 = tpeer_cmd(&pe, cdb, 512, false, true, NULL, 0, true, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(r->p.opcode, PDU_OP_R2T);
+	tmf_send(&pe, 0x600, ISCSI_TMF_ABORT_TASK_SET, PDU_TAG_RESERVED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(r->p.opcode, PDU_OP_TMF_RSP);
+	CU_ASSERT_EQUAL(r->p.u.tmf_rsp.response, ISCSI_TMF_RESP_COMPLETE);
+	/* the write was aborted with the set: ABORT TASK no longer finds it */
+	tmf_send(&pe, 0x601, ISCSI_TMF_ABORT_TASK, w1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(r->p.u.tmf_rsp.response, ISCSI_TMF_RESP_TASK_NOT_FOUND);
+
+	/* a second session with a write pending on LUN 0 */
+	pe.isid[5] = 1;
+	CU_ASSERT_EQUAL_FATAL(tpeer_connect(&p2, loop, tgt, 0), 0);
+	p2.isid[5] = 2;
+	CU_ASSERT_EQUAL_FATAL(tpeer_login(&p2, &o), 0);
+	w2 = tpeer_cmd(&p2, cdb, 512, false, true, NULL, 0, true, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&p2, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(r->p.opcode, PDU_OP_R2T);
+	tmf_send(&pe, 0x602, ISCSI_TMF_CLEAR_TASK_SET, PDU_TAG_RESERVED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&pe, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(r->p.u.tmf_rsp.response, ISCSI_TMF_RESP_COMPLETE);
+	/* the other session's write is gone too */
+	tmf_send(&p2, 0x603, ISCSI_TMF_ABORT_TASK, w2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = tpeer_recv(&p2, TPEER_WAIT_MS));
+	CU_ASSERT_EQUAL(r->p.opcode, PDU_OP_TMF_RSP);
+	CU_ASSERT_EQUAL(r->p.u.tmf_rsp.response, ISCSI_TMF_RESP_TASK_NOT_FOUND);
+	/* and its next command reports the unit attention, once */
+	scsi_cdb_read10(cdb, 0, 1, 0);
+	CU_ASSERT_EQUAL(tpeer_read(&p2, cdb, 512, buf, &got, &resid),
+	    SCSI_STATUS_CHECK_CONDITION);
+	CU_ASSERT_EQUAL(p2.cur.data[2 + 2] & 0x0f, SCSI_SENSE_UNIT_ATTENTION);
+	CU_ASSERT_EQUAL(p2.cur.data[2 + 12], 0x2f);
+	CU_ASSERT_EQUAL(p2.cur.data[2 + 13], 0x00);
+	CU_ASSERT_EQUAL(tpeer_read(&p2, cdb, 512, buf, &got, &resid),
+	    SCSI_STATUS_GOOD);
+	/* the session that cleared the set gets no unit attention */
+	CU_ASSERT_EQUAL(tpeer_read(&pe, cdb, 512, buf, &got, &resid),
+	    SCSI_STATUS_GOOD);
+	tpeer_destroy(&p2);
+	down();
+}
+
+static void
 logout(struct tpeer *x, uint8_t reason, uint16_t cid)
 {
 	struct pdu p;
@@ -569,6 +648,7 @@ static CU_TestInfo scsi_tests[] = {
 	{ "rfc7143_4_2_2_1_cmdsn_window_order", test_cmdsn_window },
 	{ "rfc7143_11_18_nop_both_directions", test_nop },
 	{ "rfc7143_11_5_tmf", test_tmf },
+	{ "rfc7143_11_5_1_abort_and_clear_task_set", test_tmf_task_sets },
 	{ "rfc7143_11_14_logout", test_logout },
 	{ "rfc7143_11_17_reject_unknown_opcode", test_reject_unknown_opcode },
 	{ "rfc7143_7_8_data_digest_error_reject", test_data_digest_error },
