@@ -14,6 +14,7 @@
 #include "analyze.h"
 #include "analyze_ladder.h"
 #include "analyze_report.h"
+#include "cliarg.h"
 #include "cmd_analyze.h"
 
 static void
@@ -35,17 +36,6 @@ usage(FILE *f)
 	    "  --max-findings N findings kept in detail (1000; all are counted)\n"
 	    "  --strict         exit 3 when an error finding was reported\n"
 	    "Exit: 0 analysed, 1 file unreadable or damaged, 2 usage, 3 --strict.\n");
-}
-
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return errno == 0 && end != s && *end == '\0' && *out <= max &&
-	    s[0] != '-' ? 0 : -1;
 }
 
 struct hooks {
@@ -110,7 +100,7 @@ cmd_analyze(int argc, char **argv)
 		else if (strcmp(arg, "--strict") == 0)
 			strict = true;
 		else if (strcmp(arg, "--port") == 0 && i + 1 < argc) {
-			if (parse_uint(argv[++i], 65535, &v) != 0 || v == 0) {
+			if (cliarg_uint(argv[++i], 0, 65535, &v) != 0 || v == 0) {
 				fprintf(stderr, "iscsi-bench analyze: --port %s: "
 				    "not a TCP port\n", argv[i]);
 				return 2;
@@ -124,21 +114,21 @@ cmd_analyze(int argc, char **argv)
 		} else if (strcmp(arg, "--ladder") == 0 && i + 1 < argc)
 			ladder = argv[++i];
 		else if (strcmp(arg, "--session") == 0 && i + 1 < argc) {
-			if (parse_uint(argv[++i], 1u << 30, &session) != 0 ||
+			if (cliarg_uint(argv[++i], 0, 1u << 30, &session) != 0 ||
 			    session == 0) {
 				fprintf(stderr, "iscsi-bench analyze: --session "
 				    "%s: not a session number\n", argv[i]);
 				return 2;
 			}
 		} else if (strcmp(arg, "--timeout") == 0 && i + 1 < argc) {
-			if (parse_uint(argv[++i], 86400, &v) != 0) {
+			if (cliarg_uint(argv[++i], 0, 86400, &v) != 0) {
 				fprintf(stderr, "iscsi-bench analyze: --timeout "
 				    "%s: seconds expected\n", argv[i]);
 				return 2;
 			}
 			o.timeout = (double)v;
 		} else if (strcmp(arg, "--max-findings") == 0 && i + 1 < argc) {
-			if (parse_uint(argv[++i], 1000000, &v) != 0) {
+			if (cliarg_uint(argv[++i], 0, 1000000, &v) != 0) {
 				fprintf(stderr, "iscsi-bench analyze: "
 				    "--max-findings %s: number expected\n",
 				    argv[i]);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cliarg.h"
 #include "commands.h"
 #include "replay_int.h"
 
@@ -35,17 +36,6 @@ usage(FILE *f)
 	    "  --name NAME      scenario name (default: from SCENARIO)\n"
 	    "  --force          overwrite SCENARIO and its data files\n"
 	    "Exit: 0 written, 2 usage or bad input.\n");
-}
-
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return errno == 0 && end != s && *end == '\0' && *out <= max &&
-	    s[0] != '-' ? 0 : -1;
 }
 
 /* Scenario name from the output file: letters, digits, '.', '-', '_'. */
@@ -91,7 +81,7 @@ cmd_replay(int argc, char **argv)
 		else if (strcmp(argv[i], "--force") == 0)
 			o.force = true;
 		else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
-			if (parse_uint(argv[++i], 65535, &v) != 0 || v == 0) {
+			if (cliarg_uint(argv[++i], 0, 65535, &v) != 0 || v == 0) {
 				fprintf(stderr, "iscsi-bench replay: --port: "
 				    "expected 1-65535, got '%s'\n", argv[i]);
 				return 2;
@@ -103,7 +93,7 @@ cmd_replay(int argc, char **argv)
 			}
 			o.ports[o.nports++] = (uint16_t)v;
 		} else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc) {
-			if (parse_uint(argv[++i], 1000000, &v) != 0 || v == 0) {
+			if (cliarg_uint(argv[++i], 0, 1000000, &v) != 0 || v == 0) {
 				fprintf(stderr, "iscsi-bench replay: --session: "
 				    "expected a session number from 1, got "
 				    "'%s'\n", argv[i]);
