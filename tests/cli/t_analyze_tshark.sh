@@ -4,10 +4,12 @@
 # decodes: the same total and the same count per opcode.  tshark is the
 # oracle (tests/cli/tshark_oracle.py: the top-level iSCSI layers of
 # `tshark -r FILE -Y iscsi -T pdml`, so the header a Reject carries is not
-# counted), with `-d tcp.port==N,iscsi` for every target port the analyzer
-# found besides 3260 and the digest preferences when analyze found digests
-# and this tshark has them; where analyze found digests tshark must have
-# decoded them too (tshark_oracle.digest_diff).  traces/golden/ has its own test
+# counted; out-of-order TCP segments reassembled), with
+# `-d tcp.port==N,iscsi` for every target port the analyzer found besides
+# 3260 and the digest preferences when analyze found digests and this
+# tshark has them.  Where analyze found digests tshark must have decoded
+# them too (tshark_oracle.digest_diff), and a capture named *hdigest* must
+# have HeaderDigest=CRC32C.  traces/golden/ has its own test
 # (t_analyze_golden.sh).  Exit 77 without tshark or python3.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)

@@ -6,7 +6,8 @@
 # rejects and tshark dissects that header as a nested iSCSI layer, which is
 # not a PDU on the wire.  So the PDML output is read and, for every packet,
 # each `<proto name="iscsi">` child of the packet gives one PDU and its own
-# `iscsi.opcode` field the opcode.
+# `iscsi.opcode` field the opcode.  TCP segments out of order are
+# reassembled (tcp.reassemble_out_of_order).
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -85,7 +86,9 @@ def tshark_counts(path, ports=(), header_digest=False, data_digest=False,
     if digests is not None:
         for k in ("header_good", "header_bad", "data_good", "data_bad"):
             digests[k] = 0
-    opts = []
+    # segments a loopback capture has out of order are reassembled (tshark
+    # 4.0 leaves them out by default; analyze queues them)
+    opts = ["-o", "tcp.reassemble_out_of_order:TRUE"]
     for p in ports:
         opts += ["-d", f"tcp.port=={p},iscsi"]
     opts += digest_options(header_digest, data_digest)
