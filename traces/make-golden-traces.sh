@@ -7,12 +7,13 @@
 # and tshark.  After regenerating, run that test: the counts in expect.json
 # are exact and a new run may differ (ports, timing): review and update it.
 #
-#   traces/make-golden-traces.sh [BIN]     (default BIN: build/bin)
+#   traces/make-golden-traces.sh [BIN]     (default BIN: build/bin;
+#                                           GOLDEN_OUT: another directory)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 bin=${1:-build/bin}
-out=traces/golden
+out=${GOLDEN_OUT:-traces/golden}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 

@@ -2,11 +2,12 @@
 # Regenerate the tgt_*.pcap captures: tgtd on 127.0.0.2 (loopback) with a
 # file-backed LUN, libiscsi's tools as the initiator, tcpdump -i lo.
 # Needs root, tgt, libiscsi-bin and tcpdump.  The *_hdigest captures are
-# made with target 1 offering HeaderDigest/DataDigest CRC32C,None and ask for
-# header_digest=crc32c (libiscsi 1.19 has no data digest option).  tgtd
-# answers its own first choice, not the initiator's (libiscsi offers
-# HeaderDigest=None,CRC32C), so the captures without digests are made
-# before target 1 is told to take CRC32C.  Every process started here is
+# made with target 1 offering HeaderDigest/DataDigest CRC32C,None: libiscsi
+# 1.19's tools offer HeaderDigest=None,CRC32C and DataDigest=None whatever
+# the URL says (header_digest=crc32c is kept in it), and tgtd answers its
+# own first choice, so they get HeaderDigest=CRC32C, DataDigest=None; the
+# captures without digests are made before target 1 is told to take
+# CRC32C (tgtd's default is None only).  Every process started here is
 # stopped by its PID; every wait is bounded.
 #
 #   traces/make-tgt-traces.sh [OUTDIR]     (default: the directory of this script)
