@@ -1,19 +1,29 @@
 /*
- * Benchmark of `iscsi-bench analyze` against `tshark -r FILE -Y iscsi` on a
- * synthetic capture of iSCSI traffic (>= 200 MB by default): one
- * connection, login with HeaderDigest=CRC32C (tshark 4.0 cannot frame
- * DataDigest=CRC32C streams, so data digests stay off), then iscsi-perf-like
- * 4 KiB READs (38 in 40, like iscsi-perf -b 8) mixed with 256 KiB READs (64 KiB Data-In PDUs) and 64 KiB
- * WRITEs (R2T + Data-Out), in TCP segments of at most 16 KiB with
- * ACKs, written with libpcap's pcap_dump.  Both tools must count the same
- * PDUs.  Reports MB/s of each (best of 3 runs), the ratio, and analyze's
- * peak RSS for the
- * file and for a file half its size (memory must not grow with the size).
- * The captures are deleted afterwards.
+ * Benchmark of `iscsi-bench analyze` against `tshark -r FILE -Y iscsi` on
+ * one capture of >= 200 MB (by default) of iSCSI traffic, made one of two
+ * ways:
  *
- *   bench_analyze                      the benchmark (BIN: build/bin)
- *   bench_analyze --generate FILE MB   only write a capture of about MB
- *   env: BENCH_ANALYZE_MB (default 200), BENCH_ANALYZE_DIR (default /tmp)
+ * real (the default): bench/analyze-capture.sh captures with tcpdump -i lo
+ *   what libiscsi's iscsi-perf reads from iscsi-target-sim on 127.0.0.1
+ *   (4 KiB and 256 KiB reads, HeaderDigest=CRC32C), again at queue depth 1
+ *   when tcpdump dropped packets.  Without tcpdump, iscsi-perf or the right
+ *   to capture it says why and uses the synthetic capture.
+ * synthetic (--synthetic or BENCH_ANALYZE_MODE=synthetic): one connection
+ *   written with pdu_encode + pcap_dump: login with HeaderDigest=CRC32C
+ *   (no data digests), then iscsi-perf-like 4 KiB READs (38 in 40) mixed
+ *   with 256 KiB READs (64 KiB Data-In PDUs) and 64 KiB WRITEs (R2T +
+ *   Data-Out), in TCP segments of at most 16 KiB with ACKs.
+ *
+ * Both tools must count the same PDUs (tshark with
+ * tcp.reassemble_out_of_order on: loopback captures have reordered
+ * segments).  Reports MB/s of each (best of 3 runs), the ratio, and
+ * analyze's peak RSS for the file and for its first half (memory must not
+ * grow with the size).  The captures are deleted afterwards.
+ *
+ *   bench_analyze [--synthetic]        the benchmark (BIN: build/bin)
+ *   bench_analyze --generate FILE MB   only write a synthetic capture
+ *   env: BENCH_ANALYZE_MB (default 200), BENCH_ANALYZE_DIR (default /tmp),
+ *        BENCH_ANALYZE_MODE (real|synthetic), BENCH_DIR (default bench)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -385,25 +395,111 @@ file_size(const char *path)
 	return stat(path, &st) == 0 ? st.st_size : 0;
 }
 
+/*
+ * A real capture (bench/analyze-capture.sh) into path; *port gets the
+ * target's port.  Returns 0, 77 when it cannot be made here (the script
+ * said why on stderr) or -1.
+ */
+static int
+capture_real(const char *bin, const char *path, unsigned mb, unsigned *port)
+{
+	const char *bdir = getenv("BENCH_DIR") ? getenv("BENCH_DIR") : "bench";
+	char script[512], mbs[16], line[256] = "";
+	FILE *f;
+	int st;
+	pid_t pid;
+	int fd[2];
+
+	snprintf(script, sizeof(script), "%s/analyze-capture.sh", bdir);
+	if (access(script, R_OK) != 0) {
+		fprintf(stderr, "bench_analyze: %s not found (set BENCH_DIR)\n",
+		    script);
+		return 77;
+	}
+	snprintf(mbs, sizeof(mbs), "%u", mb);
+	if (pipe(fd) != 0 || (pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		setenv("BIN", bin, 1);
+		execlp("sh", "sh", script, path, mbs, (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	if ((f = fdopen(fd[0], "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		fputs(line, stdout);
+	fclose(f);
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return -1;
+	if (WEXITSTATUS(st) != 0)
+		return WEXITSTATUS(st) == 77 ? 77 : -1;
+	return sscanf(line, "port %u", port) == 1 ? 0 : -1;
+}
+
+/* The first half (in bytes) of the packets of src, into dst. */
+static long long
+first_half(const char *src, const char *dst)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *p;
+	pcap_dumper_t *w;
+	off_t total = file_size(src), done = 24;
+	long long n = 0;
+
+	if ((p = pcap_open_offline(src, err)) == NULL) {
+		fprintf(stderr, "bench_analyze: %s: %s\n", src, err);
+		return -1;
+	}
+	if ((w = pcap_dump_open(p, dst)) == NULL) {
+		fprintf(stderr, "bench_analyze: %s: %s\n", dst, pcap_geterr(p));
+		pcap_close(p);
+		return -1;
+	}
+	while (done < total / 2 && pcap_next_ex(p, &h, &d) == 1) {
+		pcap_dump((u_char *)w, h, d);
+		done += 16 + h->caplen;
+		n++;
+	}
+	pcap_dump_close(w);
+	pcap_close(p);
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *bin = getenv("BIN") ? getenv("BIN") : "build/bin";
 	const char *dir = getenv("BENCH_ANALYZE_DIR") ? getenv("BENCH_ANALYZE_DIR") :
 	    "/tmp";
+	const char *mode = getenv("BENCH_ANALYZE_MODE");
 	unsigned mb = getenv("BENCH_ANALYZE_MB") ? (unsigned)atoi(getenv(
 	    "BENCH_ANALYZE_MB")) : 200;
-	char big[512], half[512], exe[512];
+	char big[512], half[512], exe[512], port_opt[64];
 	struct run ra, rh, rt;
-	long long pdus, hpdus, ap, hp;
+	long long pdus = -1, ap, hp;
 	double size, hsize;
-	int rc = 1;
+	unsigned port = 0;
+	bool real, same;
+	int rc = 1, cr;
 
 	bool digests = getenv("BENCH_ANALYZE_DIGESTS") == NULL ||
 	    strcmp(getenv("BENCH_ANALYZE_DIGESTS"), "0") != 0;
 
 	if (argc == 4 && strcmp(argv[1], "--generate") == 0)
 		return generate(argv[2], (unsigned)atoi(argv[3]), digests) < 0;
+	if (argc == 2 && strcmp(argv[1], "--synthetic") == 0)
+		mode = "synthetic";
+	else if (argc != 1) {
+		fprintf(stderr, "usage: bench_analyze [--synthetic] | "
+		    "--generate FILE MB\n");
+		return 2;
+	}
+	real = mode == NULL || strcmp(mode, "synthetic") != 0;
 	if (mb < 2)
 		mb = 2;
 	snprintf(exe, sizeof(exe), "%s/iscsi-bench", bin);
@@ -419,13 +515,28 @@ main(int argc, char **argv)
 	snprintf(big, sizeof(big), "%s/bench_analyze_%d.pcap", dir, (int)getpid());
 	snprintf(half, sizeof(half), "%s/bench_analyze_%d_half.pcap", dir,
 	    (int)getpid());
-	if ((pdus = generate(big, mb, digests)) < 0 ||
-	    (hpdus = generate(half, mb / 2, digests)) < 0)
+	if (real) {
+		cr = capture_real(bin, big, mb, &port);
+		if (cr == 77) {
+			printf("real capture not possible here (see above): "
+			    "synthetic capture instead\n");
+			real = false;
+		} else if (cr != 0) {
+			fprintf(stderr, "bench_analyze: the real capture failed\n");
+			goto out;
+		}
+	}
+	if (!real && (pdus = generate(big, mb, digests)) < 0)
+		goto out;
+	if (first_half(big, half) < 0)
 		goto out;
 	size = (double)file_size(big) / 1e6;
 	hsize = (double)file_size(half) / 1e6;
-	printf("capture: %.1f MB, %lld PDUs (half: %.1f MB, %lld PDUs)\n", size,
-	    pdus, hsize, hpdus);
+	printf("capture (%s): %.1f MB", real ? "real: iscsi-perf against "
+	    "iscsi-target-sim, tcpdump -i lo" : "synthetic", size);
+	if (pdus >= 0)
+		printf(", %lld PDUs written", pdus);
+	printf(" (first half: %.1f MB)\n", hsize);
 	{
 		char *av[] = { exe, "analyze", "--json", "--max-findings", "10",
 		    big, NULL };
@@ -444,10 +555,13 @@ main(int argc, char **argv)
 	printf("%-28s %8.2f s %9.1f MB/s  peak RSS %6ld KiB (half file: %ld "
 	    "KiB, %lld PDUs)  PDUs %lld\n", "iscsi-bench analyze", ra.secs,
 	    size / ra.secs, ra.maxrss_kb, rh.maxrss_kb, hp, ap);
+	snprintf(port_opt, sizeof(port_opt), "tcp.port==%u,iscsi",
+	    port ? port : 3260);
 	{
-		char *tv[] = { "tshark", "-n", "-r", big, "-Y", "iscsi", "-T",
-		    "fields", "-e", "iscsi.opcode", "-E", "occurrence=a", "-E",
-		    "aggregator=,", NULL };
+		char *tv[] = { "tshark", "-n", "-r", big, "-o",
+		    "tcp.reassemble_out_of_order:TRUE", "-d", port_opt, "-Y",
+		    "iscsi", "-T", "fields", "-e", "iscsi.opcode", "-E",
+		    "occurrence=a", "-E", "aggregator=,", NULL };
 
 		if (run_best(tv, &rt, TSHARK_LIMIT) != 0) {
 			fprintf(stderr, "bench_analyze: cannot run tshark\n");
@@ -464,14 +578,14 @@ main(int argc, char **argv)
 		    rt.status);
 		goto out;
 	}
+	same = ap == rt.lines && (pdus < 0 || ap == pdus);
 	printf("%-28s %8.2f s %9.1f MB/s  peak RSS %6ld KiB  PDUs %lld\n",
 	    "tshark -Y iscsi", rt.secs, size / rt.secs, rt.maxrss_kb, rt.lines);
 	printf("ratio: %.1fx tshark's throughput (target >= 20x); PDU counts "
 	    "%s; analyze RSS %s with the file size\n", rt.secs / ra.secs,
-	    ap == rt.lines && ap == pdus ? "equal" : "DIFFER",
+	    same ? "equal" : "DIFFER",
 	    ra.maxrss_kb <= rh.maxrss_kb + 1024 ? "does not grow" : "GROWS");
-	rc = ap == rt.lines && ap == pdus && ra.maxrss_kb <= rh.maxrss_kb + 1024 ?
-	    0 : 1;
+	rc = same && ra.maxrss_kb <= rh.maxrss_kb + 1024 ? 0 : 1;
 out:
 	unlink(big);
 	unlink(half);

@@ -1,7 +1,13 @@
 #!/bin/sh
 # Regenerate the tgt_*.pcap captures: tgtd on 127.0.0.2 (loopback) with a
 # file-backed LUN, libiscsi's tools as the initiator, tcpdump -i lo.
-# Needs root, tgt, libiscsi-bin and tcpdump.  Every process started here is
+# Needs root, tgt, libiscsi-bin and tcpdump.  The *_hdigest captures are
+# made with target 1 offering HeaderDigest/DataDigest CRC32C,None: libiscsi
+# 1.19's tools offer HeaderDigest=None,CRC32C and DataDigest=None whatever
+# the URL says (header_digest=crc32c is kept in it), and tgtd answers its
+# own first choice, so they get HeaderDigest=CRC32C, DataDigest=None; the
+# captures without digests are made before target 1 is told to take
+# CRC32C (tgtd's default is None only).  Every process started here is
 # stopped by its PID; every wait is bounded.
 #
 #   traces/make-tgt-traces.sh [OUTDIR]     (default: the directory of this script)
@@ -20,7 +26,8 @@ dumppid=
 cleanup() {
 	[ -n "$dumppid" ] && kill "$dumppid" 2>/dev/null
 	if [ -n "$tgtpid" ]; then
-		kill "$tgtpid" 2>/dev/null
+		# tgtd ignores SIGTERM: ask it over its control port first
+		timeout 5 tgtadm -C "$ctl" --mode system --op delete >/dev/null 2>&1
 		i=0; while kill -0 "$tgtpid" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done
 		kill -KILL "$tgtpid" 2>/dev/null
 		wait "$tgtpid" 2>/dev/null
@@ -77,9 +84,12 @@ capture() {
 url=iscsi://$ip:$port/$iqn/1
 capture tgt_ls.pcap $port -- iscsi-ls -s iscsi://$ip:$port
 capture tgt_inq.pcap $port -- iscsi-inq "$url"
-capture tgt_readcap16_hdigest.pcap $port -- iscsi-readcapacity16 "$url?header_digest=crc32c"
 capture tgt_chap.pcap $port -- iscsi-inq "iscsi://benchuser%benchsecret12@$ip:$port/$iqnchap/1"
 capture tgt_chap_badsecret.pcap $port -- iscsi-inq "iscsi://benchuser%wrongsecret12@$ip:$port/$iqnchap/1"
 capture tgt_altport.pcap $altport -- iscsi-inq "iscsi://$ip:$altport/$iqn/1"
 capture tgt_perf.pcap $port -c 160 -- timeout -s INT 3 iscsi-perf -m 4 -b 8 "$url"
+# from here on target 1 takes digests (tgtd's default is None only)
+adm --mode target --op update --tid 1 --name HeaderDigest --value CRC32C,None
+adm --mode target --op update --tid 1 --name DataDigest --value CRC32C,None
 capture tgt_perf_hdigest.pcap $port -c 120 -- timeout -s INT 3 iscsi-perf -m 4 -b 16 "$url?header_digest=crc32c"
+capture tgt_readcap16_hdigest.pcap $port -- iscsi-readcapacity16 "$url?header_digest=crc32c"

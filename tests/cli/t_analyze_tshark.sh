@@ -2,11 +2,15 @@
 # For every capture in traces/ (and $ANALYZE_TRACES, space-separated extra
 # files), `iscsi-bench analyze --json` must decode exactly the PDUs tshark
 # decodes: the same total and the same count per opcode.  tshark is the
-# oracle: `tshark -r FILE -Y iscsi -T fields -e iscsi.opcode`, every
-# occurrence counted (several PDUs in one frame give "0x25,0x25,0x21"),
-# with `-d tcp.port==N,iscsi` for every target port the analyzer found
-# besides 3260 (found from a Login Request on that port).
-# Exit 77 without tshark or python3.
+# oracle (tests/cli/tshark_oracle.py: the top-level iSCSI layers of
+# `tshark -r FILE -Y iscsi -T pdml`, so the header a Reject carries is not
+# counted; out-of-order TCP segments reassembled), with
+# `-d tcp.port==N,iscsi` for every target port the analyzer found besides
+# 3260 and the digest preferences when analyze found digests and this
+# tshark has them.  Where analyze found digests tshark must have decoded
+# them too (tshark_oracle.digest_diff), and a capture named *hdigest* must
+# have HeaderDigest=CRC32C.  traces/golden/ has its own test
+# (t_analyze_golden.sh).  Exit 77 without tshark or python3.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -19,54 +23,34 @@ files="$files ${ANALYZE_TRACES:-}"
 [ -n "$(echo $files)" ] || { echo "no captures in traces/"; exit 77; }
 "$BIN/iscsi-bench" analyze --help >/dev/null 2>&1 || { echo "analyze not registered"; exit 77; }
 
-python3 - "$BIN/iscsi-bench" $files <<'PY'
-import json, subprocess, sys
-
-# RFC 7143 11.1.1 opcodes, named as pdu_opcode_name() names them
-NAMES = {0x00: "NOP-Out", 0x01: "SCSI Command", 0x02: "TMF Request",
-         0x03: "Login Request", 0x04: "Text Request", 0x05: "SCSI Data-Out",
-         0x06: "Logout Request", 0x10: "SNACK Request", 0x20: "NOP-In",
-         0x21: "SCSI Response", 0x22: "TMF Response", 0x23: "Login Response",
-         0x24: "Text Response", 0x25: "SCSI Data-In", 0x26: "Logout Response",
-         0x31: "R2T", 0x32: "Async Message", 0x3f: "Reject"}
+PYTHONPATH=$here python3 - "$BIN/iscsi-bench" $files <<'PY'
+import sys
+import tshark_oracle as o
 
 bench, files = sys.argv[1], sys.argv[2:]
 failed = 0
 for f in files:
-    r = subprocess.run([bench, "analyze", "--json", f], capture_output=True,
-                       text=True, timeout=120)
-    if r.returncode != 0:
-        print(f"FAIL {f}: analyze exited {r.returncode}: {r.stderr.strip()}")
+    doc, err = o.analyze_json(bench, f)
+    if err is None:
+        ports = o.target_ports(doc)
+        hd, dd = o.digests_of(doc)
+        dg = {}
+        want, opts, err = o.tshark_counts(f, ports, hd, dd, dg)
+    if err is not None:
+        print(f"FAIL {f}: {err}")
         failed += 1
         continue
-    doc = json.loads(r.stdout)
-    ports = sorted({int(c["target"].rsplit(":", 1)[1])
-                    for c in doc["connections"]} - {3260})
-    cmd = ["tshark", "-n", "-r", f]
-    for p in ports:
-        cmd += ["-d", f"tcp.port=={p},iscsi"]
-    cmd += ["-Y", "iscsi", "-T", "fields", "-e", "iscsi.opcode",
-            "-E", "occurrence=a", "-E", "aggregator=,"]
-    t = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    if t.returncode != 0:
-        print(f"FAIL {f}: tshark exited {t.returncode}: {t.stderr.strip()}")
-        failed += 1
-        continue
-    want = {}
-    for line in t.stdout.split():
-        for v in line.split(","):
-            if v:
-                n = NAMES.get(int(v, 16) & 0x3f, f"opcode 0x{int(v, 16) & 0x3f:02x}")
-                want[n] = want.get(n, 0) + 1
-    total = sum(want.values())
-    ok = doc["pdus"] == total and doc["opcodes"] == want
-    print(("ok  " if ok else "FAIL") + f" {f}: analyze {doc['pdus']} PDUs, "
-          f"tshark {total}" + ("" if not ports else f" (ports {ports})"))
-    if not ok:
-        for k in sorted(set(want) | set(doc["opcodes"])):
-            a, b = doc["opcodes"].get(k, 0), want.get(k, 0)
-            if a != b:
-                print(f"     {k}: analyze {a}, tshark {b}")
-        failed += 1
+    diff = o.compare(doc, want) + o.digest_diff(doc, hd, dd, dg)
+    if "hdigest" in f.rsplit("/", 1)[-1] and not hd:
+        diff.append("named hdigest but no connection has HeaderDigest=CRC32C")
+    note = "" if not ports else f" (ports {ports})"
+    if hd or dd:
+        note += f" digests {dg['header_good']}+{dg['header_bad']}/" \
+            f"{dg['data_good']}+{dg['data_bad']}"
+    print(("FAIL" if diff else "ok  ") + f" {f}: analyze {doc['pdus']} PDUs, "
+          f"tshark {sum(want.values())}{note}")
+    for line in diff:
+        print("     " + line)
+    failed += bool(diff)
 sys.exit(1 if failed else 0)
 PY
