@@ -36,8 +36,10 @@ LDFLAGS += $(SANFLAGS)
 LDLIBS  += -lyaml -lpcap -lssl -lcrypto -lm
 
 # The ns-3 link shim (harness/*.cc, C++) is built when the ns-3 headers are
-# installed (libns3-dev) and linked into iscsi-bench only; the other
-# programs see its symbols as absent (weak) and report ns-3 mode missing.
+# installed (libns3-dev) into a plugin, build/bin/iscsi-bench-ns3.so, which
+# iscsi-bench loads (dlopen) only when a command needs the ns-3 link; without
+# it the ns3 mode reports itself missing.  No program links ns-3 itself, so
+# none pays its start-up cost.
 CXX     ?= g++
 ifeq ($(origin CXX),default)
 CXX     := g++
@@ -56,14 +58,17 @@ BENCH_SRC     := $(sort $(wildcard bench/*.c))
 FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
-NS3_OBJ := $(patsubst %.cc,$(OBJ)/%.o,$(NS3_SRC))
+# the plugin: the shim plus the C it calls, position-independent
+NS3_PIC_OBJ := $(if $(NS3_SRC),$(patsubst %.cc,$(OBJ)/pic/%.o,$(NS3_SRC)) \
+	$(OBJ)/pic/harness/ns3link_cmd.o $(OBJ)/pic/harness/errbuf.o)
+NS3_SO := $(if $(NS3_SRC),$(BUILD)/bin/iscsi-bench-ns3.so)
 
 LIBPROTO     := $(BUILD)/lib/libproto.a
 LIBINITIATOR := $(BUILD)/lib/libinitiator.a
 LIBTARGET    := $(BUILD)/lib/libtargetsim.a
 LIBHARNESS   := $(BUILD)/lib/libharness.a
 
-PROGS := $(BIN)/iscsi-bench $(BIN)/iscsi-target-sim $(BIN)/iscsi-initiator
+PROGS := $(BIN)/iscsi-bench $(BIN)/iscsi-target-sim $(BIN)/iscsi-initiator $(NS3_SO)
 TESTS := $(BIN)/unit-tests
 BENCHES := $(patsubst bench/%.c,$(BIN)/%,$(BENCH_SRC))
 
@@ -86,6 +91,16 @@ $(OBJ)/%.o: %.cc
 	@$(if $(Q),echo "  CXX     $<")
 	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
+$(OBJ)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (pic)")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
+
+$(OBJ)/pic/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $< (pic)")
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -fPIC -MMD -MP -c $< -o $@
+
 define archive
 	@mkdir -p $(dir $@)
 	@rm -f $@
@@ -107,10 +122,15 @@ $(BIN)/iscsi-target-sim: $(call obj,target-sim/main.c) $(LIBTARGET) $(LIBPROTO)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/iscsi-bench: $(call obj,harness/main.c) $(NS3_OBJ) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
+$(BIN)/iscsi-bench: $(call obj,harness/main.c) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(NS3_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ldl
+
+$(NS3_SO): $(NS3_PIC_OBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -shared -o $@ $^ $(NS3_LIBS)
 
 $(BIN)/unit-tests: $(call obj,$(UNIT_SRC)) $(LIBHARNESS) $(LIBINITIATOR) $(LIBTARGET) $(LIBPROTO)
 	@mkdir -p $(dir $@)

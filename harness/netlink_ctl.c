@@ -12,6 +12,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <dlfcn.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +26,65 @@
 #include "proc.h"
 
 /*
- * The shim is linked into iscsi-bench only (it needs libstdc++ and ns-3);
- * elsewhere these stay NULL and the ns3 mode reports itself missing.
+ * The ns-3 shim is a plugin, iscsi-bench-ns3.so next to the executable (it
+ * needs libstdc++ and ns-3, whose loading costs every command start-up
+ * time): loaded on first use; without it the ns3 mode reports itself
+ * missing, with the loader's reason.  ISCSI_BENCH_NS3_PLUGIN names another
+ * file.
  */
-#pragma weak ns3link_run
-#pragma weak ns3link_probe
+#define NS3_PLUGIN	"iscsi-bench-ns3.so"
+
+static int	(*plugin_run)(const struct ns3link_cfg *, int);
+static int	(*plugin_probe)(void);
+static char	 plugin_why[300];
+
+static int
+plugin_load(void)
+{
+	static int tried;
+	char exe[PATH_MAX], path[PATH_MAX + 32];
+	const char *env = getenv("ISCSI_BENCH_NS3_PLUGIN");
+	ssize_t n;
+	char *slash;
+	void *h;
+
+	if (tried)
+		return plugin_run != NULL ? 0 : -1;
+	tried = 1;
+	if (env != NULL && *env != '\0')
+		snprintf(path, sizeof(path), "%s", env);
+	else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n <= 0) {
+			snprintf(plugin_why, sizeof(plugin_why),
+			    "cannot find the executable's directory");
+			return -1;
+		}
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		snprintf(path, sizeof(path), "%s/%s", exe, NS3_PLUGIN);
+	}
+	if (access(path, R_OK) != 0) {
+		snprintf(plugin_why, sizeof(plugin_why), "ns-3 plugin %s not "
+		    "built (build with libns3-dev installed)", path);
+		return -1;
+	}
+	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(plugin_why, sizeof(plugin_why), "ns-3 plugin: %s",
+		    dlerror());
+		return -1;
+	}
+	*(void **)&plugin_run = dlsym(h, "ns3link_run");
+	*(void **)&plugin_probe = dlsym(h, "ns3link_probe");
+	if (plugin_run == NULL || plugin_probe == NULL) {
+		plugin_run = NULL;
+		snprintf(plugin_why, sizeof(plugin_why), "ns-3 plugin %s lacks "
+		    "ns3link_run/ns3link_probe", path);
+		return -1;
+	}
+	return 0;
+}
 
 static int
 ip_on_path(void)
@@ -57,9 +113,9 @@ ip_on_path(void)
 const char *
 netlink_unavailable(void)
 {
-	if (ns3link_probe == NULL || ns3link_run == NULL)
-		return "ns-3 not linked in (build with libns3-dev installed)";
-	if (ns3link_probe() != 0)
+	if (plugin_load() != 0)
+		return plugin_why;
+	if (plugin_probe() != 0)
 		return "ns-3 libraries lack FdNetDevice/Bridge/SimpleChannel";
 	if (geteuid() != 0)
 		return "not root (namespaces and taps need CAP_NET_ADMIN + CAP_SYS_ADMIN)";
@@ -147,7 +203,7 @@ link_child(const struct ns3link_cfg *cfg, int ctl, pid_t parent)
 	close_all_but(keep, 3);
 	prctl(PR_SET_NAME, "ib-ns3link");
 	/* _exit: atexit handlers belong to the harness, not to us. */
-	_exit(ns3link_run(cfg, ctl) == 0 ? 0 : 2);
+	_exit(plugin_run(cfg, ctl) == 0 ? 0 : 2);
 }
 
 /* Read one reply line within timeout_ms; 0, or -1 (errno ETIMEDOUT...). */
@@ -208,10 +264,10 @@ netlink_start(struct netlink *nl, const struct ns3link_cfg *cfg, char *err,
 	int64_t t0 = proc_now_ms();
 	pid_t parent = getpid(), pid;
 
-	if (ns3link_run == NULL) {
+	if (plugin_load() != 0) {
 		close(cfg->fd_i);
 		close(cfg->fd_t);
-		return errbuf_set(err, errlen, "ns-3 not linked in");
+		return errbuf_set(err, errlen, "%s", plugin_why);
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		close(cfg->fd_i);
