@@ -44,14 +44,18 @@ usage(FILE *f)
 	    "  --tag TAG       only scenarios carrying TAG\n"
 	    "  --shard I/N     the I-th of N equal parts (1-based), for CI matrices\n"
 	    "  --net MODE      loopback (default), ns3 or auto\n"
-	    "  --seed N        seed for randomised faults (default 1)\n"
+	    "  --seed N        seed of the ns-3 link's random packet loss (ns3 mode\n"
+	    "                  only: nothing else uses it; default 1)\n"
 	    "  --keep          keep the files of passing runs too\n"
 	    "  --out DIR       where run files go (default traces/runs)\n"
 	    "  --junit FILE    write JUnit XML\n"
 	    "  --html DIR      write an HTML report (index.html + a page per scenario)\n"
 	    "  --tap           print TAP instead of the summary table\n"
 	    "Exit status: 0 when every scenario passed (skips are listed and\n"
-	    "counted apart), 1 when one failed or could not run, 2 on bad usage.\n");
+	    "counted apart), 1 when one failed or could not run, 2 on bad usage,\n"
+	    "130 when interrupted (SIGINT, SIGTERM, SIGHUP): the processes of the\n"
+	    "running scenarios are stopped and those scenarios, and the ones not\n"
+	    "started, are reported as errors; a second interrupt stops them at once.\n");
 }
 
 static int
