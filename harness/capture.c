@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <pcap/pcap.h>
@@ -36,15 +37,20 @@ cap_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	    (uint64_t)h->ts.tv_usec, bytes, h->caplen, h->len, NULL);
 }
 
-/* Child: report readiness (or an error text) on fd, then capture. */
+/*
+ * Child: report readiness (or an error text) on fd, then capture.  Forked
+ * with the stop signals blocked; SIGTERM, SIGINT and SIGHUP, and the death
+ * of the harness, end the capture cleanly.
+ */
 static void
 cap_child(int fd, const char *iface, const char *filter, const char *path,
-    const char *netns)
+    const char *netns, pid_t parent)
 {
 	char ebuf[PCAP_ERRBUF_SIZE + 128] = "";
 	struct bpf_program prog;
 	struct pcapng w;
 	struct sigaction sa;
+	sigset_t none;
 	pcap_t *pc;
 	long n;
 
@@ -52,6 +58,11 @@ cap_child(int fd, const char *iface, const char *filter, const char *path,
 	sa.sa_handler = cap_on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
+		_exit(2);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (netns != NULL) {
 		char nspath[256];
 		int nsfd;
@@ -113,7 +124,8 @@ capture_start(struct capture *c, const char *iface, const char *filter,
 	char buf[PCAP_ERRBUF_SIZE + 128];
 	int pfd[2];
 	ssize_t n;
-	pid_t pid;
+	pid_t pid, parent = getpid();
+	sigset_t old;
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->path, sizeof(c->path), "%s", path);
@@ -121,29 +133,32 @@ capture_start(struct capture *c, const char *iface, const char *filter,
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
 		return -1;
 	}
+	/* blocked until registered: an interrupt of the run stops it too */
+	proc_block_signals(&old);
 	pid = fork();
 	if (pid == -1) {
 		snprintf(err, errsz, "fork: %s", strerror(errno));
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(pfd[0]);
 		close(pfd[1]);
 		return -1;
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		cap_child(pfd[1], iface, filter, path, netns);
+		cap_child(pfd[1], iface, filter, path, netns, parent);
 	}
+	proc_adopt(&c->proc, pid, "capture");
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(pfd[1]);
 	n = read(pfd[0], buf, sizeof(buf) - 1);
 	close(pfd[0]);
-	c->proc.pid = pid;
-	snprintf(c->proc.name, sizeof(c->proc.name), "capture");
 	if (n == 2 && memcmp(buf, "ok", 2) == 0) {
 		c->running = 1;
 		return 0;
 	}
 	buf[n > 0 ? n : 0] = '\0';
 	snprintf(err, errsz, "capture on %s: %s", iface, n > 0 ? buf : "child died");
-	(void)proc_wait(&c->proc, 2000);
+	proc_stop(&c->proc, 2000);
 	return -1;
 }
 

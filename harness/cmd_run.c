@@ -1,23 +1,22 @@
 /*
- * iscsi-bench run: the main job.  Finds scenarios, selects them, runs each
- * in its own child process (at most -j at once), then reports.
+ * iscsi-bench run: the main job.  Finds scenarios, selects them, runs them
+ * (run_sched.c: each in its own child process, at most -j at once), then
+ * reports.
  */
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "commands.h"
 #include "netlink_ctl.h"
 #include "netns.h"
-#include "proc.h"
 #include "report_html.h"
+#include "run_sched.h"
 #include "suite.h"
 
 struct run_args {
@@ -34,50 +33,6 @@ struct run_args {
 	const char	*outdir;
 };
 
-static volatile sig_atomic_t interrupted;
-
-/*
- * Start order: longest time limit first (a stand-in for the longest run), so
- * that with -j N the long recovery scenarios overlap the many short ones
- * instead of trailing at the end.  Ties keep the path order.  Reports keep
- * the path order whatever the start order.
- */
-static const struct suite *order_suite;
-
-static int
-cmp_start(const void *a, const void *b)
-{
-	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-	const struct suite_entry *ea = &order_suite->e[ia], *eb = &order_suite->e[ib];
-	unsigned ta = ea->loaded ? ea->scn.timeout_s : 0;
-	unsigned tb = eb->loaded ? eb->scn.timeout_s : 0;
-
-	if (ta != tb)
-		return ta < tb ? 1 : -1;
-	return ia < ib ? -1 : ia > ib;
-}
-
-static size_t *
-start_order(const struct suite *sel)
-{
-	size_t i, *ord = calloc(sel->n, sizeof(*ord));
-
-	if (ord == NULL)
-		return NULL;
-	for (i = 0; i < sel->n; i++)
-		ord[i] = i;
-	order_suite = sel;
-	qsort(ord, sel->n, sizeof(*ord), cmp_start);
-	return ord;
-}
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 static void
 usage(FILE *f)
 {
@@ -89,14 +44,18 @@ usage(FILE *f)
 	    "  --tag TAG       only scenarios carrying TAG\n"
 	    "  --shard I/N     the I-th of N equal parts (1-based), for CI matrices\n"
 	    "  --net MODE      loopback (default), ns3 or auto\n"
-	    "  --seed N        seed for randomised faults (default 1)\n"
+	    "  --seed N        seed of the ns-3 link's random packet loss (ns3 mode\n"
+	    "                  only: nothing else uses it; default 1)\n"
 	    "  --keep          keep the files of passing runs too\n"
 	    "  --out DIR       where run files go (default traces/runs)\n"
 	    "  --junit FILE    write JUnit XML\n"
 	    "  --html DIR      write an HTML report (index.html + a page per scenario)\n"
 	    "  --tap           print TAP instead of the summary table\n"
 	    "Exit status: 0 when every scenario passed (skips are listed and\n"
-	    "counted apart), 1 when one failed or could not run, 2 on bad usage.\n");
+	    "counted apart), 1 when one failed or could not run, 2 on bad usage,\n"
+	    "130 when interrupted (SIGINT, SIGTERM, SIGHUP): the processes of the\n"
+	    "running scenarios are stopped and those scenarios, and the ones not\n"
+	    "started, are reported as errors; a second interrupt stops them at once.\n");
 }
 
 static int
@@ -295,53 +254,16 @@ selected(const struct suite_entry *e, const struct run_args *a)
 	return 1;
 }
 
-static void
-rmtree(const char *dir)
-{
-	char *argv[] = { "rm", "-rf", "--", (char *)dir, NULL };
-	struct proc p;
-	char err[128];
-
-	if (proc_start(&p, "rm", argv, NULL, NULL, NULL, NULL, err, sizeof(err)) == 0)
-		(void)proc_wait(&p, 10000);
-}
-
-/* Child side: run one scenario, write result.json, exit. */
-static void
-child_run(const struct scn *s, const struct run_opts *o)
-{
-	struct run_result r;
-
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	run_scenario(s, o, &r);
-	verdicts_free(&r.verdicts);
-	_exit(0);
-}
-
-static void
-progress(int tty, size_t done, size_t total, size_t fails, const char *name)
-{
-	if (!tty)
-		return;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %zu failing  %s", done, total, fails,
-	    name != NULL ? name : "");
-	fflush(stderr);
-}
-
 int
 cmd_run(int argc, char **argv)
 {
 	struct run_args a;
 	struct run_opts o;
 	struct suite su = { 0 }, sel = { 0 };
-	struct sigaction sa;
+	struct sched_opts so;
 	char err[600];
-	pid_t *pids;
-	size_t *ord;
-	unsigned char *started;
-	size_t i, next = 0, running = 0, done = 0, fails = 0;
-	int first, rc, tty = isatty(2);
+	size_t i;
+	int first, rc, interrupted;
 
 	if (parse_args(argc, argv, &a, &first) == -1) {
 		usage(stderr);
@@ -425,120 +347,11 @@ cmd_run(int argc, char **argv)
 		return 2;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	pids = calloc(sel.n, sizeof(*pids));
-	started = calloc(sel.n, 1);
-	ord = start_order(&sel);
-	if (pids == NULL || started == NULL || ord == NULL)
-		return 1;
-
-	while ((next < sel.n || running > 0) && !interrupted) {
-		/* start as many as allowed */
-		while (next < sel.n && running < (size_t)a.jobs && !interrupted) {
-			size_t k = ord[next];
-			struct suite_entry *e = &sel.e[k];
-
-			started[k] = 1;
-			if (!e->loaded) {
-				e->result.status = RUN_ERROR;
-				snprintf(e->result.reason, sizeof(e->result.reason), "%s",
-				    e->load_error);
-				fails++;
-				done++;
-				next++;
-				continue;
-			}
-			{
-				/* never take a previous run's verdict for this one */
-				char stale[1200];
-
-				snprintf(stale, sizeof(stale), "%s/%s/result.json",
-				    o.outdir, e->scn.name);
-				(void)unlink(stale);
-			}
-			pids[k] = fork();
-			if (pids[k] == 0)
-				child_run(&e->scn, &o);
-			if (pids[k] == -1) {
-				pids[k] = 0;
-				e->result.status = RUN_ERROR;
-				snprintf(e->result.reason, sizeof(e->result.reason),
-				    "fork: %s", strerror(errno));
-				done++;
-				fails++;
-			} else
-				running++;
-			progress(tty, done, sel.n, fails, e->scn.name);
-			next++;
-		}
-		if (running == 0)
-			continue;
-		{
-			int st;
-			pid_t p = waitpid(-1, &st, 0);
-
-			if (p == -1) {
-				if (errno == EINTR)
-					continue;
-				break;
-			}
-			for (i = 0; i < sel.n; i++) {
-				struct suite_entry *e = &sel.e[i];
-				char path[1200];
-
-				if (pids[i] != p)
-					continue;
-				pids[i] = 0;
-				running--;
-				done++;
-				snprintf(path, sizeof(path), "%s/%s/result.json", o.outdir,
-				    e->scn.name);
-				if (run_read_json(path, &e->result) == -1) {
-					e->result.status = RUN_ERROR;
-					snprintf(e->result.reason, sizeof(e->result.reason),
-					    "the scenario runner died (status 0x%x) without "
-					    "a result", st);
-				}
-				snprintf(e->result.dir, sizeof(e->result.dir), "%s/%s",
-				    o.outdir, e->scn.name);
-				if (a.html != NULL &&
-				    html_scenario_page(e, e->result.dir, a.html) != 0)
-					fprintf(stderr, "iscsi-bench run: cannot write the "
-					    "HTML page of %s\n", e->scn.name);
-				if (e->result.status == RUN_FAIL ||
-				    e->result.status == RUN_ERROR)
-					fails++;
-				else if (!a.keep && (e->result.status == RUN_PASS ||
-				    e->result.status == RUN_SKIP))
-					rmtree(e->result.dir);
-				progress(tty, done, sel.n, fails, e->scn.name);
-			}
-		}
-	}
-	if (interrupted) {
-		for (i = 0; i < sel.n; i++)
-			if (pids[i] > 0)
-				kill(pids[i], SIGTERM);
-		for (i = 0; i < sel.n; i++)
-			if (pids[i] > 0)
-				waitpid(pids[i], NULL, 0);
-		if (tty)
-			fputc('\n', stderr);
-		fprintf(stderr, "iscsi-bench run: interrupted; %zu of %zu scenarios ran\n",
-		    done, sel.n);
-	}
-	if (tty)
-		fprintf(stderr, "\r\033[K");
-	for (i = 0; i < sel.n; i++) {
-		if (started[i])
-			continue;
-		sel.e[i].result.status = RUN_ERROR;
-		snprintf(sel.e[i].result.reason, sizeof(sel.e[i].result.reason),
-		    "not run (interrupted)");
-	}
+	so.jobs = a.jobs;
+	so.keep = a.keep;
+	so.html = a.html;
+	so.tty = isatty(2);
+	interrupted = run_suite(&sel, &o, &so);
 	if (a.tap)
 		report_tap(&sel, stdout);
 	else
@@ -546,7 +359,8 @@ cmd_run(int argc, char **argv)
 	rc = 0;		/* a report that cannot be written is a failure */
 	if (a.html != NULL) {
 		for (i = 0; i < sel.n; i++)
-			if (!sel.e[i].loaded)	/* load errors get a page too */
+			/* load errors and runs never started get a page too */
+			if (!sel.e[i].loaded || sel.e[i].result.dir[0] == '\0')
 				(void)html_scenario_page(&sel.e[i], "/nonexistent", a.html);
 		if (html_index(&sel, a.html) != 0) {
 			fprintf(stderr, "iscsi-bench run: cannot write %s/index.html\n",
@@ -559,12 +373,8 @@ cmd_run(int argc, char **argv)
 		rc = 1;
 	}
 	for (i = 0; i < sel.n; i++)
-		if (sel.e[i].result.status == RUN_FAIL ||
-		    sel.e[i].result.status == RUN_ERROR)
+		if (run_status_bad(sel.e[i].result.status))
 			rc = 1;
-	free(pids);
-	free(started);
-	free(ord);
 	suite_free(&sel);
 	return interrupted ? 130 : rc;
 }

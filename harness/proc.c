@@ -8,13 +8,18 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "proc.h"
 
 #define PROC_MAX	64
 
-static struct proc *registry[PROC_MAX];
+/*
+ * Processes started and not yet reaped.  An interrupt handler reads it
+ * (proc_stop_all), so changes happen with the stop signals blocked.
+ */
+static struct proc *volatile registry[PROC_MAX];
 
 int64_t
 proc_now_ms(void)
@@ -47,6 +52,46 @@ reg_del(struct proc *p)
 			registry[i] = NULL;
 }
 
+void
+proc_block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);	/* old may be NULL */
+}
+
+void
+proc_child_setup(pid_t parent, int deathsig)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	sigset_t none;
+	size_t i;
+
+	/* the harness's handlers are not ours; ignored signals stay ignored */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+			signal(sigs[i], SIG_DFL);
+	if (deathsig != 0 && (prctl(PR_SET_PDEATHSIG, deathsig) == -1 ||
+	    getppid() != parent))
+		_exit(127);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+void
+proc_adopt(struct proc *p, pid_t pid, const char *name)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->pid = pid;
+	reg_add(p);
+}
+
 static int
 open_out(const char *path)
 {
@@ -61,7 +106,8 @@ proc_start(struct proc *p, const char *name, char *const argv[],
 {
 	int ofd, efd, pfd[2], i;
 	int child_errno = 0;
-	pid_t pid;
+	pid_t pid, parent = getpid();
+	sigset_t old;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", name);
@@ -80,9 +126,12 @@ proc_start(struct proc *p, const char *name, char *const argv[],
 			close(efd);
 		return -1;
 	}
+	/* blocked until the registry has it: an interrupt stops it too */
+	proc_block_signals(&old);
 	pid = fork();
 	if (pid == -1) {
 		snprintf(err, errsz, "%s: fork: %s", name, strerror(errno));
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(ofd);
 		close(efd);
 		close(pfd[0]);
@@ -90,8 +139,10 @@ proc_start(struct proc *p, const char *name, char *const argv[],
 		return -1;
 	}
 	if (pid == 0) {
-		/* child: its own process group so a stop reaches its children */
+		/* child: its own process group so a stop reaches its children;
+		   killed when the harness process that started it dies */
 		setpgid(0, 0);
+		proc_child_setup(parent, SIGKILL);
 		dup2(ofd, 1);
 		dup2(efd, 2);
 		{
@@ -127,6 +178,7 @@ proc_start(struct proc *p, const char *name, char *const argv[],
 	    (ssize_t)sizeof(child_errno)) {
 		close(pfd[0]);
 		waitpid(pid, NULL, 0);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		snprintf(err, errsz, "%s: cannot run %s%s%s: %s", name, argv[0],
 		    netns ? " in netns " : "", netns ? netns : "",
 		    strerror(child_errno));
@@ -135,25 +187,29 @@ proc_start(struct proc *p, const char *name, char *const argv[],
 	close(pfd[0]);
 	p->pid = pid;
 	reg_add(p);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }
 
 int
 proc_poll(struct proc *p)
 {
+	sigset_t old;
 	int st;
 	pid_t r;
 
 	if (p->exited || p->pid <= 0)
 		return 1;
+	/* reaped and out of the registry in one step for an interrupt */
+	proc_block_signals(&old);
 	r = waitpid(p->pid, &st, WNOHANG);
 	if (r == p->pid) {
 		p->exited = 1;
 		p->status = st;
 		reg_del(p);
-		return 1;
 	}
-	return 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r == p->pid;
 }
 
 int
@@ -198,14 +254,61 @@ proc_exit_code(const struct proc *p)
 	return -1;
 }
 
-void
-proc_stop_all(void)
+/* Signal every registered process group (or the process alone). */
+static void
+signal_all(int sig)
 {
+	struct proc *p;
 	int i;
 
 	for (i = 0; i < PROC_MAX; i++)
-		if (registry[i] != NULL)
-			proc_stop(registry[i], 500);
+		if ((p = registry[i]) != NULL && !p->exited && p->pid > 0 &&
+		    kill(-p->pid, sig) == -1)
+			kill(p->pid, sig);
+}
+
+/* Reap until none is left, until_ms, or *force; returns how many are left. */
+static int
+reap_all(int64_t until_ms, volatile sig_atomic_t *force)
+{
+	struct timespec nap = { 0, 5 * 1000 * 1000 };
+	struct proc *p;
+	int i, left, st;
+	pid_t r;
+
+	for (;;) {
+		left = 0;
+		for (i = 0; i < PROC_MAX; i++) {
+			if ((p = registry[i]) == NULL)
+				continue;
+			r = p->exited ? p->pid : waitpid(p->pid, &st, WNOHANG);
+			if (r == p->pid || (r == -1 && errno == ECHILD)) {
+				if (!p->exited) {
+					p->exited = 1;
+					p->status = r == p->pid ? st : 0;
+				}
+				registry[i] = NULL;
+			} else
+				left++;
+		}
+		if (left == 0 || proc_now_ms() >= until_ms ||
+		    (force != NULL && *force))
+			return left;
+		nanosleep(&nap, NULL);
+	}
+}
+
+void
+proc_stop_all(int64_t grace_ms, volatile sig_atomic_t *force)
+{
+	int saved = errno;
+
+	signal_all(SIGTERM);
+	if (reap_all(proc_now_ms() + grace_ms, force) > 0) {
+		signal_all(SIGKILL);
+		(void)reap_all(proc_now_ms() + 2000, NULL);
+	}
+	errno = saved;
 }
 
 int

@@ -7,6 +7,7 @@
 #ifndef HARNESS_PROC_H
 #define HARNESS_PROC_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -37,8 +38,29 @@ int	proc_wait(struct proc *, int64_t timeout_ms);
 void	proc_stop(struct proc *, int64_t grace_ms);
 /* Exit code (0-255), or 128+signal when killed, or -1 when running. */
 int	proc_exit_code(const struct proc *);
-/* Stop every process still registered (signal handler / atexit safe-ish). */
-void	proc_stop_all(void);
+/*
+ * Stop every process still registered: SIGTERM to each process group (the
+ * process alone when it has none), reap for up to grace_ms (less when
+ * *force becomes set; force may be NULL), then SIGKILL and reap for up to
+ * 2 s.  Async-signal-safe: meant for an interrupt handler that exits
+ * afterwards.
+ */
+void	proc_stop_all(int64_t grace_ms, volatile sig_atomic_t *force);
+/*
+ * Register a child forked by the caller (not by proc_start) so that
+ * proc_stop_all reaches it; fork it with proc_block_signals in effect and
+ * register it before restoring the mask.
+ */
+void	proc_adopt(struct proc *, pid_t pid, const char *name);
+/* Block SIGINT, SIGTERM and SIGHUP; the previous mask goes to old (or NULL). */
+void	proc_block_signals(sigset_t *old);
+/*
+ * In a child forked with those signals blocked, before it execs: default
+ * handlers for them (ignored ones stay ignored), deathsig (0: none) when
+ * the parent dies, then no signal blocked.  Exits 127 if the parent is
+ * already gone.
+ */
+void	proc_child_setup(pid_t parent, int deathsig);
 
 /*
  * Wait until the file at path has n lines matching prefix (e.g. the

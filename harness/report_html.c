@@ -161,7 +161,8 @@ html_scenario_page(const struct suite_entry *e, const char *rundir,
 	page_head(f, name);
 	fprintf(f, "<p><a href=\"index.html\">all scenarios</a></p>\n");
 	fprintf(f, "<p>Result: <span class=\"%s\">%s</span> in %.1f s. ",
-	    run_status_name(r->status), run_status_name(r->status), r->seconds);
+	    run_status_name(run_status_column(r->status)),
+	    run_status_name(r->status), r->seconds);
 	esc(f, run_note(r));
 	fprintf(f, "</p>\n");
 	if (e->loaded) {
@@ -234,7 +235,7 @@ int
 html_index(const struct suite *su, const char *htmldir)
 {
 	char path[1024];
-	size_t i, n[4] = { 0, 0, 0, 0 };
+	size_t i, n[RUN_NSTATUS] = { 0 };
 	FILE *f;
 
 	if (mkdir(htmldir, 0755) == -1 && errno != EEXIST)
@@ -243,7 +244,7 @@ html_index(const struct suite *su, const char *htmldir)
 	if ((f = fopen(path, "w")) == NULL)
 		return -1;
 	for (i = 0; i < su->n; i++)
-		n[su->e[i].result.status]++;
+		n[run_status_column(su->e[i].result.status)]++;
 	page_head(f, "iscsi-bench scenario report");
 	fprintf(f, "<p id=\"totals\">%zu scenarios: %zu passed, %zu failed, %zu errors, "
 	    "%zu skipped</p>\n", su->n, n[RUN_PASS], n[RUN_FAIL], n[RUN_ERROR],
@@ -261,8 +262,8 @@ html_index(const struct suite *su, const char *htmldir)
 		fprintf(f, ".html\">");
 		esc(f, name);
 		fprintf(f, "</a></td><td class=\"%s\">%s</td><td>%.1f s</td><td>",
-		    run_status_name(e->result.status), run_status_name(e->result.status),
-		    e->result.seconds);
+		    run_status_name(run_status_column(e->result.status)),
+		    run_status_name(e->result.status), e->result.seconds);
 		esc(f, run_note(&e->result));
 		fprintf(f, "</td></tr>\n");
 	}

@@ -22,12 +22,27 @@ const char *
 run_status_name(enum run_status st)
 {
 	switch (st) {
+	case RUN_NONE: return "not run";
 	case RUN_PASS: return "pass";
 	case RUN_FAIL: return "fail";
 	case RUN_ERROR: return "error";
 	case RUN_SKIP: return "skip";
+	case RUN_NSTATUS: break;
 	}
 	return "?";
+}
+
+int
+run_status_bad(enum run_status st)
+{
+	return st != RUN_PASS && st != RUN_SKIP;
+}
+
+enum run_status
+run_status_column(enum run_status st)
+{
+	return st == RUN_PASS || st == RUN_FAIL || st == RUN_SKIP ? st :
+	    RUN_ERROR;
 }
 
 int
@@ -517,50 +532,59 @@ done:
 const char *
 run_note(const struct run_result *r)
 {
+	if (r->status == RUN_NONE && r->reason[0] == '\0')
+		return "no verdict was recorded";
 	if (r->status != RUN_PASS || r->verdicts.deviations > 0)
 		return r->reason;
 	return "";
+}
+
+void
+run_json_build(const struct scn *s, const struct run_result *r, struct json *j)
+{
+	size_t i;
+
+	json_object_open(j);
+	json_kv_string(j, "name", s->name);
+	json_kv_string(j, "file", s->path);
+	json_kv_string(j, "status", run_status_name(r->status));
+	json_kv_string(j, "reason", r->reason);
+	json_kv_uint(j, "ms", (unsigned long long)(r->seconds * 1000.0));
+	json_kv_string(j, "capture", r->capture);
+	json_key(j, "tags");
+	json_array_open(j);
+	for (i = 0; i < s->ntags; i++)
+		json_string(j, s->tags[i]);
+	json_array_close(j);
+	json_key(j, "cites");
+	json_array_open(j);
+	for (i = 0; i < s->ncites; i++)
+		json_string(j, s->cites[i]);
+	json_array_close(j);
+	json_key(j, "verdicts");
+	json_array_open(j);
+	for (i = 0; i < r->verdicts.n; i++) {
+		json_object_open(j);
+		json_kv_bool(j, "pass", r->verdicts.v[i].pass);
+		if (r->verdicts.v[i].deviation)
+			json_kv_bool(j, "deviation", 1);
+		json_kv_string(j, "what", r->verdicts.v[i].what);
+		json_kv_string(j, "detail", r->verdicts.v[i].detail);
+		json_object_close(j);
+	}
+	json_array_close(j);
+	json_object_close(j);
 }
 
 int
 run_write_json(const struct scn *s, const struct run_result *r, const char *path)
 {
 	struct json j;
-	size_t i;
 	FILE *f;
 	int rc;
 
 	json_init(&j);
-	json_object_open(&j);
-	json_kv_string(&j, "name", s->name);
-	json_kv_string(&j, "file", s->path);
-	json_kv_string(&j, "status", run_status_name(r->status));
-	json_kv_string(&j, "reason", r->reason);
-	json_kv_uint(&j, "ms", (unsigned long long)(r->seconds * 1000.0));
-	json_kv_string(&j, "capture", r->capture);
-	json_key(&j, "tags");
-	json_array_open(&j);
-	for (i = 0; i < s->ntags; i++)
-		json_string(&j, s->tags[i]);
-	json_array_close(&j);
-	json_key(&j, "cites");
-	json_array_open(&j);
-	for (i = 0; i < s->ncites; i++)
-		json_string(&j, s->cites[i]);
-	json_array_close(&j);
-	json_key(&j, "verdicts");
-	json_array_open(&j);
-	for (i = 0; i < r->verdicts.n; i++) {
-		json_object_open(&j);
-		json_kv_bool(&j, "pass", r->verdicts.v[i].pass);
-		if (r->verdicts.v[i].deviation)
-			json_kv_bool(&j, "deviation", 1);
-		json_kv_string(&j, "what", r->verdicts.v[i].what);
-		json_kv_string(&j, "detail", r->verdicts.v[i].detail);
-		json_object_close(&j);
-	}
-	json_array_close(&j);
-	json_object_close(&j);
+	run_json_build(s, r, &j);
 	if (json_error(&j) != 0 || (f = fopen(path, "w")) == NULL) {
 		json_free(&j);
 		return -1;
@@ -595,7 +619,7 @@ run_read_json(const char *path, struct run_result *r)
 	}
 	r->status = RUN_ERROR;
 	if (st != NULL)
-		for (i = 0; i <= RUN_SKIP; i++)
+		for (i = RUN_PASS; i < RUN_NSTATUS; i++)
 			if (strcmp(st, run_status_name((enum run_status)i)) == 0)
 				r->status = (enum run_status)i;
 	snprintf(r->reason, sizeof(r->reason), "%s", reason ? reason : "");

@@ -174,9 +174,11 @@ report_junit(const struct suite *su, const char *path)
 	if (f == NULL)
 		return -1;
 	for (i = 0; i < su->n; i++) {
-		fails += su->e[i].result.status == RUN_FAIL;
-		skips += su->e[i].result.status == RUN_SKIP;
-		errors += su->e[i].result.status == RUN_ERROR;
+		enum run_status c = run_status_column(su->e[i].result.status);
+
+		fails += c == RUN_FAIL;
+		skips += c == RUN_SKIP;
+		errors += c == RUN_ERROR;
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<testsuite name=\"iscsi-bench\" tests=\"%zu\" failures=\"%zu\" "
@@ -204,10 +206,10 @@ report_junit(const struct suite *su, const char *path)
 			fprintf(f, "    <skipped message=\"");
 			xml_text(f, r->reason);
 			fprintf(f, "\"/>\n");
-		} else if (r->status == RUN_FAIL || r->status == RUN_ERROR) {
+		} else if (run_status_bad(r->status)) {
 			fprintf(f, "    <%s message=\"", r->status == RUN_FAIL ?
 			    "failure" : "error");
-			xml_text(f, r->reason);
+			xml_text(f, run_note(r));
 			fprintf(f, "\">");
 			for (j = 0; j < r->verdicts.n; j++) {
 				fprintf(f, "%s %s: ", r->verdicts.v[j].pass ? "ok  " :
@@ -245,7 +247,7 @@ report_tap(const struct suite *su, FILE *f)
 		}
 		else {
 			fprintf(f, "not ok %zu - %s\n", i + 1, entry_name(&su->e[i]));
-			fprintf(f, "  ---\n  reason: \"%s\"\n", r->reason);
+			fprintf(f, "  ---\n  reason: \"%s\"\n", run_note(r));
 			for (j = 0; j < r->verdicts.n; j++)
 				if (!r->verdicts.v[j].pass)
 					fprintf(f, "  # %s: %s\n", r->verdicts.v[j].what,
@@ -258,14 +260,14 @@ report_tap(const struct suite *su, FILE *f)
 void
 report_summary(const struct suite *su, FILE *f)
 {
-	size_t i, devs = 0, n[4] = { 0, 0, 0, 0 };
+	size_t i, devs = 0, n[RUN_NSTATUS] = { 0 };
 	double total = 0;
 
 	fprintf(f, "\n%-48s %-6s %7s  %s\n", "scenario", "result", "time", "why");
 	for (i = 0; i < su->n; i++) {
 		const struct run_result *r = &su->e[i].result;
 
-		n[r->status]++;
+		n[run_status_column(r->status)]++;
 		total += r->seconds;
 		devs += r->status == RUN_PASS && r->verdicts.deviations > 0;
 		fprintf(f, "%-48.48s %-6s %6.1fs  %s\n", entry_name(&su->e[i]),
